@@ -1,0 +1,3 @@
+"""newscrawl: a news crawler on Scrapy."""
+
+__version__ = "0.1.0"
