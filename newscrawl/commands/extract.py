@@ -1,0 +1,250 @@
+"""`newscrawl extract INPUT... -o FILE.jsonl`: saved pages (WARC or HTML) -> export lines.
+
+INPUT is a .warc / .warc.gz (every HTML response record is a page; WARC-Target-URI is its
+URL, WARC-Date its fetch time, the HTTP header its charset) or a .html / .html.gz page with
+`--url`. Each page runs through extraction, then cleaning (unless --no-clean). A page that
+fails is counted and reported at the end; it never stops the run.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Optional
+
+from newscrawl.cli import EXIT_ERRORS, EXIT_OK, CommandError
+
+# Exit 1 when more than this share of the pages failed (the run still writes the others).
+FAILED_SHARE_FOR_EXIT_ERRORS = 0.10
+HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")
+
+
+@dataclass
+class Page:
+    url: str
+    body: bytes
+    headers: dict
+    fetched_at: Optional[datetime]
+    origin: str  # where it came from, for error messages
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "extract", help="extract articles from saved pages (WARC or HTML) into JSON Lines",
+        description=__doc__.split("\n\n")[1] if "\n\n" in __doc__ else None)
+    parser.add_argument("inputs", nargs="+", metavar="INPUT", help=".warc/.warc.gz files, or .html/.html.gz with --url")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE.jsonl", help="where to write the export lines")
+    parser.add_argument("--url", action="append", default=[], metavar="URL",
+                        help="URL of an .html input (give it once per HTML input, in order)")
+    parser.add_argument("--no-clean", action="store_true", help="write the extracted fields without the cleaning stage")
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", dest="progress", action="store_true", default=None,
+                          help="draw the progress bar even when stderr is not a terminal")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    parser.set_defaults(func=run)
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(HTML_SUFFIXES):
+        return "html"
+    raise CommandError(f"{path}: unknown input type (expected .warc, .warc.gz, .html or .html.gz)")
+
+
+def _check_inputs(args) -> list[tuple[Path, str, Optional[str]]]:
+    plan = []
+    urls = list(args.url)
+    html_count = 0
+    for raw in args.inputs:
+        path = Path(raw)
+        if not path.is_file():
+            raise CommandError(f"{raw}: no such input file")
+        if not os.access(path, os.R_OK):
+            raise CommandError(f"{raw}: input file is not readable")
+        kind = _kind(path)
+        url = None
+        if kind == "html":
+            html_count += 1
+            if not urls:
+                raise CommandError(f"{raw}: an HTML input needs its page URL (--url URL, once per HTML input)")
+            url = urls.pop(0)
+            if not url.startswith(("http://", "https://")):
+                raise CommandError(f"--url {url!r}: not an http(s) URL")
+        plan.append((path, kind, url))
+    if urls:
+        raise CommandError(f"{len(args.url)} --url given for {html_count} HTML input(s)")
+    return plan
+
+
+def _open_output(output: str):
+    """A temp file beside the output (renamed over it at the end), or a clear error."""
+    target = Path(output)
+    directory = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise CommandError(f"{output}: is a directory")
+    if not directory.is_dir():
+        raise CommandError(f"{output}: directory {directory} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise CommandError(f"{output}: cannot write there ({exc.strerror or exc})") from exc
+    return os.fdopen(fd, "w", encoding="utf-8", newline="\n"), tmp_name
+
+
+def _parse_warc_date(value: Optional[str]) -> Optional[datetime]:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _is_html(content_type: Optional[str], body_start: bytes) -> bool:
+    if content_type:
+        ctype = content_type.split(";", 1)[0].strip().lower()
+        if ctype in ("text/html", "application/xhtml+xml"):
+            return True
+        if ctype and ctype not in ("application/octet-stream", "text/plain", "unknown/unknown"):
+            return False
+    head = body_start.lstrip()[:512].lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+class Progress:
+    """A one-line progress bar on stderr, by bytes read from the input file."""
+
+    def __init__(self, label: str, total: int, enabled: bool) -> None:
+        self.label, self.total, self.enabled = label, max(total, 1), enabled
+        self.last_draw = 0.0
+        self.pages = 0
+
+    def update(self, done: int, pages: int, force: bool = False) -> None:
+        self.pages = pages
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not force and now - self.last_draw < 0.2:
+            return
+        self.last_draw = now
+        share = min(done / self.total, 1.0)
+        width = 30
+        filled = int(share * width)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\r{self.label} [{bar}] {share * 100:5.1f}% {pages} pages")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.update(self.total, self.pages, force=True)
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Page]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        for record in ArchiveIterator(fh, arc2warc=True):
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            http = record.http_headers
+            if http is None:
+                skipped["no HTTP headers"] += 1
+                continue
+            status = http.get_statuscode()
+            if status and not str(status).startswith("2"):
+                skipped[f"HTTP {status}"] += 1
+                continue
+            body = record.content_stream().read()
+            content_type = http.get_header("Content-Type")
+            if not _is_html(content_type, body[:1024]):
+                skipped["not HTML"] += 1
+                continue
+            headers = {name: value for name, value in http.headers}
+            yield Page(url=url.strip(), body=body, headers=headers,
+                       fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
+                       origin=f"{path.name}: {url}")
+            progress.update(fh.tell(), progress.pages + 1)
+
+
+def _html_page(path: Path, url: str) -> Page:
+    data = path.read_bytes()
+    if path.name.lower().endswith(".gz"):
+        data = gzip.decompress(data)
+    return Page(url=url, body=data, headers={}, fetched_at=datetime.now(timezone.utc), origin=str(path))
+
+
+def run(args) -> int:
+    from newscrawl.cleaning import clean_article
+    from newscrawl.extraction import extract_article
+
+    plan = _check_inputs(args)
+    out, tmp_name = _open_output(args.output)
+    show_progress = sys.stderr.isatty() if args.progress is None else args.progress
+    written = 0
+    failures: list[str] = []
+    skipped: Counter = Counter()
+    clean_counts: Counter = Counter()
+    try:
+        for path, kind, url in plan:
+            if kind == "warc":
+                progress = Progress(path.name, path.stat().st_size, show_progress)
+                pages: Iterator[Page] = _warc_pages(path, progress, skipped)
+            else:
+                progress = Progress(path.name, 1, False)
+                pages = iter([_html_page(path, url)])
+            while True:
+                try:
+                    page = next(pages)
+                except StopIteration:
+                    break
+                except Exception as exc:  # a broken WARC: keep what was read, report it
+                    failures.append(f"{path}: unreadable after {progress.pages} pages ({type(exc).__name__}: {exc})")
+                    break
+                try:
+                    article = extract_article(page.body, page.url, headers=page.headers, fetched_at=page.fetched_at)
+                    if not args.no_clean:
+                        article = clean_article(article, clean_counts)
+                    out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
+                    written += 1
+                except Exception as exc:
+                    failures.append(f"{page.origin}: {type(exc).__name__}: {exc}")
+            progress.close()
+        out.close()
+        os.replace(tmp_name, args.output)
+    except BaseException:
+        out.close()
+        try:
+            os.unlink(tmp_name)
+        except OSError:
+            pass
+        raise
+
+    attempted = written + sum(1 for f in failures if "unreadable after" not in f)
+    summary = f"newscrawl extract: {written} pages written to {args.output}"
+    if skipped:
+        summary += "; skipped " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
+    print(summary, file=sys.stderr)
+    if failures:
+        print(f"newscrawl extract: {len(failures)} failed:", file=sys.stderr)
+        for line in failures[:20]:
+            print(f"  {line}", file=sys.stderr)
+        if len(failures) > 20:
+            print(f"  ... and {len(failures) - 20} more", file=sys.stderr)
+        if attempted == 0 or len(failures) / max(attempted, 1) > FAILED_SHARE_FOR_EXIT_ERRORS:
+            return EXIT_ERRORS
+    return EXIT_OK
