@@ -26,3 +26,22 @@ def parse_since(value: Optional[str], now: Optional[datetime] = None) -> Optiona
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
+
+
+def parse_listed_date(value: Optional[str]) -> Optional[datetime]:
+    """A date as feeds and sitemaps give it (ISO 8601 or RFC 822), as an aware datetime; None if unreadable."""
+    if not value:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed

@@ -14,7 +14,6 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
-RANDOMIZE_DOWNLOAD_DELAY = True
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -71,3 +70,9 @@ NEWSCRAWL_MAX_DEPTH = 0
 NEWSCRAWL_SINCE = None
 # Look for /robots.txt Sitemap: lines and /sitemap.xml on every start site.
 NEWSCRAWL_USE_SITEMAPS = True
+# Seconds between progress lines on stderr (0: off; `newscrawl crawl` sets it).
+NEWSCRAWL_PROGRESS_INTERVAL = 0
+
+EXTENSIONS = {
+    "newscrawl.extensions.CrawlProgress": 500,
+}

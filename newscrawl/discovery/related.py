@@ -1,13 +1,4 @@
-"""Related-article links inside a story: "Read also" lines and related-story blocks."""
-from __future__ import annotations
+"""Related-article links inside a story (kept as its own entry point for extraction)."""
+from newscrawl.discovery.links import find_related_links
 
-from typing import Union
-
-from parsel import Selector
-
-# PLACEHOLDER: filled in with the discovery work (issue 2).
-
-
-def find_related_links(page: Union[str, Selector], url: str) -> list[str]:
-    """Absolute URLs of the related stories a story page links to, in page order, unique."""
-    return []
+__all__ = ["find_related_links"]

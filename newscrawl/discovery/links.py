@@ -1,0 +1,159 @@
+"""Links out of an HTML page: every crawlable link, pagination, feeds, related stories.
+
+All functions take an lxml.html tree (or HTML text) and the page URL, and return absolute
+URLs with fragments and tracking parameters removed, in page order, without repeats.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Union
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+from newscrawl.dedup.urls import strip_tracking
+from newscrawl.discovery.markers import equals_phrase, normalize_marker_text, starts_with_phrase, load_markers
+from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, is_page_number_url
+
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
+BLOCK_TAGS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "section", "aside", "blockquote"}
+HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "header", "span", "p", "div")
+# Chrome that never holds a story's own links.
+CHROME_XPATH = "//nav | //header | //footer | //*[@role='navigation']"
+
+
+@dataclass
+class PageLinks:
+    links: list[str] = field(default_factory=list)  # every crawlable link, page order
+    pagination: list[str] = field(default_factory=list)  # next pages of this listing
+    feeds: list[str] = field(default_factory=list)  # RSS/Atom feeds announced in <head>
+    related: list[str] = field(default_factory=list)  # related-story links (stories only)
+
+
+def as_tree(page: Union[str, bytes, lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    if isinstance(page, (str, bytes)):
+        return lxml.html.document_fromstring(page or "<html></html>")
+    root = getattr(page, "root", None)  # a parsel Selector
+    return root if root is not None else page
+
+
+def absolute(href: str | None, base: str) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        return None
+    try:
+        url = urljoin(base, href)
+    except ValueError:
+        return None
+    return strip_tracking(url)
+
+
+def _unique(urls: Iterable[str | None]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for url in urls:
+        if url and url not in seen:
+            seen.add(url)
+            out.append(url)
+    return out
+
+
+def base_url(tree, url: str) -> str:
+    base = tree.xpath("//base/@href")
+    return urljoin(url, base[0].strip()) if base and base[0].strip() else url
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def _rel_tokens(el) -> set[str]:
+    return set((el.get("rel") or "").lower().split())
+
+
+def find_links(tree, url: str) -> list[str]:
+    base = base_url(tree, url)
+    return _unique(u for u in (absolute(a.get("href"), base) for a in tree.iter("a", "area")) if u and is_crawlable(u))
+
+
+def find_feeds(tree, url: str) -> list[str]:
+    base = base_url(tree, url)
+    found = []
+    for link in tree.xpath("//link[@href]"):
+        if "alternate" in _rel_tokens(link) and (link.get("type") or "").lower().split(";")[0].strip() in FEED_TYPES:
+            found.append(absolute(link.get("href"), base))
+    return _unique(found)
+
+
+def find_pagination(tree, url: str) -> list[str]:
+    """Next pages: rel=next (<link> and <a>), "next"/"load more" link texts in several
+    languages, and numbered page links (/page/2/, ?page=3) in pagination blocks."""
+    base = base_url(tree, url)
+    found: list[str | None] = []
+    for el in tree.xpath("//link[@href] | //a[@href]"):
+        if "next" in _rel_tokens(el):
+            found.append(absolute(el.get("href"), base))
+    for a in tree.xpath("//a[@href]"):
+        href = absolute(a.get("href"), base)
+        if not href or not is_crawlable(href) or href == url:
+            continue
+        text = _text(a) or (a.get("aria-label") or a.get("title") or "")
+        classes = " ".join(filter(None, [a.get("class"), a.getparent().get("class") if a.getparent() is not None else None])).lower()
+        if text and len(text) <= 40 and equals_phrase(text, "next_page"):
+            found.append(href)
+        elif any(k in classes for k in ("next", "load-more", "loadmore", "more-link")) and "prev" not in classes:
+            found.append(href)
+        elif PAGE_NUMBER_RE.search(href) and (normalize_marker_text(text).isdigit() or "pag" in classes):
+            found.append(href)
+    return [u for u in _unique(found) if is_crawlable(u) and u != url]
+
+
+def _is_related_container(el) -> bool:
+    marker_classes = load_markers()["related_block_class"]
+    ident = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if any(k in ident for k in marker_classes):
+        return True
+    # A heading as first meaningful child: <aside><h3>Related stories</h3><ul>...</ul></aside>
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in HEADING_TAGS and not child.xpath(".//a"):
+            text = _text(child)
+            return bool(text) and len(text) <= 60 and equals_phrase(text, "related_block_heading")
+        break
+    return False
+
+
+def find_related_links(page, url: str) -> list[str]:
+    """Related stories a story links to: "Read also: <a>" lines (إقرأ أيضاً, Lire aussi,
+    Lesen Sie auch, Leer más ...) and related-story blocks (by class/id or heading)."""
+    tree = as_tree(page)
+    base = base_url(tree, url)
+    found: list[str | None] = []
+    chrome = set(tree.xpath(CHROME_XPATH))
+    for el in tree.iter(*BLOCK_TAGS):
+        if not isinstance(el.tag, str) or any(anc in chrome for anc in el.iterancestors()):
+            continue
+        anchors = el.xpath(".//a[@href]")
+        if not anchors:
+            continue
+        if el.tag in ("section", "aside", "div", "ul") and _is_related_container(el):
+            found.extend(absolute(a.get("href"), base) for a in anchors)
+            continue
+        text = _text(el)
+        if text and len(text) < 400 and len(anchors) <= 3 and starts_with_phrase(text, "related_line"):
+            found.extend(absolute(a.get("href"), base) for a in anchors)
+    return [u for u in _unique(found) if is_crawlable(u) and not is_page_number_url(u) and u.split("#")[0] != url]
+
+
+def page_links(page, url: str) -> PageLinks:
+    tree = as_tree(page)
+    return PageLinks(
+        links=find_links(tree, url),
+        pagination=find_pagination(tree, url),
+        feeds=find_feeds(tree, url),
+        related=find_related_links(tree, url),
+    )

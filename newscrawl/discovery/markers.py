@@ -1,0 +1,49 @@
+"""Loads discovery's marker phrases (markers.toml) and matches link/heading text against them."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+MARKERS_FILE = Path(__file__).with_name("markers.toml")
+
+_STRIP_RE = re.compile(r"[\u0640\u064B-\u0652\u200c-\u200f\u202a-\u202e\u2066-\u2069]")
+_EDGE_PUNCT = " \t\n\r\xa0:：-–—»«›‹>→←<…|•·.!?،؛()[]\"'"
+
+
+def normalize_marker_text(text: str) -> str:
+    """Lower-case, NFKC, no tatweel/harakat/bidi marks, hamza-less alef, collapsed spaces,
+    no punctuation at the edges: 'إقرأ أيضاً:' and 'اقرا ايضا' compare equal."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _STRIP_RE.sub("", text).casefold()
+    text = text.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
+    text = " ".join(text.split())
+    return text.strip(_EDGE_PUNCT)
+
+
+@lru_cache(maxsize=1)
+def load_markers() -> dict:
+    with MARKERS_FILE.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@lru_cache(maxsize=None)
+def phrases(family: str) -> tuple[str, ...]:
+    """All phrases of a family, normalised, longest first."""
+    entry = load_markers()[family]
+    values = entry if isinstance(entry, list) else [p for lang in entry.values() for p in lang]
+    return tuple(sorted({normalize_marker_text(p) for p in values if p.strip()}, key=len, reverse=True))
+
+
+def equals_phrase(text: str, family: str) -> bool:
+    return normalize_marker_text(text) in phrases(family)
+
+
+def starts_with_phrase(text: str, family: str) -> bool:
+    norm = normalize_marker_text(text)
+    for phrase in phrases(family):
+        if norm.startswith(phrase) and (len(norm) == len(phrase) or not norm[len(phrase)].isalnum()):
+            return True
+    return False

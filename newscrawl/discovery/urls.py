@@ -1,0 +1,90 @@
+"""What a URL looks like before it is fetched: a story, a listing, a feed, a sitemap, or
+something not worth fetching."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+SKIP_EXTENSIONS = {
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "ico", "bmp", "tif", "tiff", "avif",
+    "mp3", "mp4", "m4a", "m4v", "mov", "avi", "wmv", "webm", "ogg", "wav", "flac",
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "zip", "gz", "tgz", "rar", "7z",
+    "exe", "dmg", "apk", "css", "js", "json", "woff", "woff2", "ttf", "eot", "ics", "vcf",
+}
+# Paths that are never stories nor listings worth crawling (accounts, search, sharing, print dialogs ...).
+SKIP_PATH_RE = re.compile(
+    r"/(?:login|logout|signin|sign-in|signup|sign-up|register|account|my-account|subscribe|"
+    r"subscription|newsletter|search|share|sharer|cart|checkout|wp-admin|wp-login\.php|"
+    r"wp-json|xmlrpc\.php|cdn-cgi|comment|comments|reply|print|email-a-friend|feedback|"
+    r"privacy|privacy-policy|terms|terms-of-use|cookies?|cookie-policy|impressum|datenschutz|"
+    r"mentions-legales|advertise|advertising|jobs|careers)(?:/|$|\?|\.)",
+    re.I,
+)
+SKIP_QUERY_RE = re.compile(r"(?:^|&)(?:replytocom|share|action|print|format=pdf|login)=", re.I)
+
+FEED_PATH_RE = re.compile(r"(?:/feed/?$|/rss/?$|/atom/?$|\.rss$|\.atom$|/rss\.xml$|/atom\.xml$|/feed\.xml$|/index\.xml$|[?&]feed=)", re.I)
+SITEMAP_PATH_RE = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?$|/sitemap/?$", re.I)
+
+LISTING_PATH_RE = re.compile(
+    r"(?:^/$|/(?:section|sections|category|categories|cat|tag|tags|topic|topics|author|authors|"
+    r"archive|archives|latest|news|page|seite|pagina|rubrique|rubriken|ressort|themen?|kategorie|"
+    r"categoria|seccion|secciones|sujet|dossier|dossiers|people|writers?|columnists?|label)(?:/|$))",
+    re.I,
+)
+PAGE_NUMBER_RE = re.compile(r"(?:/(?:page|seite|pagina|p)/\d+/?$|[?&](?:page|p|paged|pg|seite|pagina|start|offset)=\d+)", re.I)
+DATE_IN_PATH_RE = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?(?:/|[-_])")
+LONG_ID_RE = re.compile(r"(?:^|[/_.-])\d{4,}(?:[/_.-]|$)")
+ARTICLE_SUFFIX_RE = re.compile(r"\.(?:s?html?|php|aspx?|cms)$", re.I)
+
+
+def is_crawlable(url: str) -> bool:
+    """http(s), not a static asset, not an account/search/share page."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False
+    path = parts.path
+    last = path.rsplit("/", 1)[-1]
+    if "." in last:
+        ext = last.rsplit(".", 1)[-1].lower()
+        if ext in SKIP_EXTENSIONS:
+            return False
+    if SKIP_PATH_RE.search(path) or (parts.query and SKIP_QUERY_RE.search(parts.query)):
+        return False
+    return True
+
+
+def looks_like_feed(url: str) -> bool:
+    return bool(FEED_PATH_RE.search(urlsplit(url).path + ("?" + urlsplit(url).query if urlsplit(url).query else "")))
+
+
+def looks_like_sitemap(url: str) -> bool:
+    return bool(SITEMAP_PATH_RE.search(urlsplit(url).path))
+
+
+def is_page_number_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(PAGE_NUMBER_RE.search(parts.path + ("?" + parts.query if parts.query else "")))
+
+
+def url_shape(url: str) -> str:
+    """'article', 'listing' or 'unknown', from the URL alone."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    if is_page_number_url(url):
+        return "listing"
+    segments = [s for s in path.split("/") if s]
+    last = segments[-1] if segments else ""
+    slug_words = len(re.findall(r"[^\W_]+", re.sub(ARTICLE_SUFFIX_RE, "", last)))
+    if DATE_IN_PATH_RE.search(path + "/") and segments and not re.fullmatch(r"\d+", last):
+        return "article"
+    if ARTICLE_SUFFIX_RE.search(last) and slug_words >= 3:
+        return "article"
+    if LONG_ID_RE.search("/" + "/".join(segments[1:])) and len(segments) >= 2:
+        return "article"
+    if len(segments) >= 1 and last.count("-") >= 3 and slug_words >= 4:
+        return "article"
+    if not segments or LISTING_PATH_RE.search(path):
+        return "listing"
+    if len(segments) == 1 and slug_words <= 2:
+        return "listing"
+    return "unknown"

@@ -1,0 +1,67 @@
+"""Crawl progress on stderr while the crawl runs (used by the `newscrawl` command)."""
+from __future__ import annotations
+
+import sys
+import time
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from twisted.internet import task
+
+
+def error_count(stats: dict) -> int:
+    """Failed fetches and errors logged: download exceptions, HTTP errors, spider exceptions."""
+    return int(
+        stats.get("downloader/exception_count", 0)
+        + stats.get("httperror/response_ignored_count", 0)
+        + stats.get("spider_exceptions/count", 0)
+    )
+
+
+def progress_line(stats: dict, elapsed: float) -> str:
+    return (
+        f"[{elapsed:6.0f}s] pages {stats.get('response_received_count', 0)}"
+        f" · stories written {stats.get('item_scraped_count', 0)}"
+        f" · duplicates skipped {stats.get('dedup/duplicates', 0)}"
+        f" · errors {error_count(stats)}"
+    )
+
+
+class CrawlProgress:
+    """Prints one progress line every NEWSCRAWL_PROGRESS_INTERVAL seconds (0: off)."""
+
+    def __init__(self, crawler, interval: float, stream=None):
+        self.crawler = crawler
+        self.interval = interval
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self.loop = None
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        interval = crawler.settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 0)
+        if interval <= 0:
+            raise NotConfigured
+        ext = cls(crawler, interval)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider):
+        self.started = time.monotonic()
+        self.loop = task.LoopingCall(self.report)
+        self.loop.start(self.interval, now=False)
+
+    def report(self, final: bool = False):
+        line = progress_line(self.crawler.stats.get_stats(), time.monotonic() - self.started)
+        if self.tty and not final:
+            self.stream.write("\r" + line + "\x1b[K")
+        else:
+            self.stream.write(("\r" if self.tty else "") + line + "\n")
+        self.stream.flush()
+
+    def spider_closed(self, spider, reason):
+        if self.loop and self.loop.running:
+            self.loop.stop()
+        self.report(final=True)
