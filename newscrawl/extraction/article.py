@@ -1,14 +1,400 @@
-"""PLACEHOLDER first extraction (to be replaced by the extraction work, issue 3)."""
+"""(url, response headers, page bytes, fetch time) -> Article, uncleaned.
+
+The page is decoded and parsed once; every field reads the same lxml tree. Per field the
+sources are tried best first: site profile, structured data (JSON-LD, meta, microdata),
+then the page itself. No Scrapy, no network.
+"""
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime, timezone
-from typing import Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
+from urllib.parse import urljoin, urlsplit
 
-import trafilatura
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
 
 from newscrawl.dedup.urls import canonicalize_url, registrable_domain
+from newscrawl.extraction import authors as author_rules
+from newscrawl.extraction import body as body_extractor
+from newscrawl.extraction.dates import (ParsedDate, date_from_url, not_in_future, parse_machine_date,
+                                        parse_visible_date)
+from newscrawl.extraction.decode import decode_html
+from newscrawl.extraction.language import choose_language, normalise as normalise_language
+from newscrawl.extraction.profiles import find_profile, select
+from newscrawl.extraction.structured import (PageData, collect, is_article, is_page, itemprop_value, microdata,
+                                             resolve, strings, text_of)
 from newscrawl.items import Article, article_id
 
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False)
+
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "published_time", "published-date", "publish-date", "publish_date", "publishdate", "pubdate",
+    "datepublished", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created", "dc.date",
+    "dcterms.date", "sailthru.date", "parsely-pub-date", "citation_publication_date", "citation_date",
+    "article.published", "date", "release_date", "originalpublicationdate", "og:updated_time_published",
+    "uploaddate",
+)
+MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+                 "dcterms.modified", "dc.date.modified", "last-modified", "article.updated", "lastmod")
+AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator",
+               "dcterms.creator", "byl", "citation_author", "article.author", "author_name", "cxenseparse:author")
+TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title",
+              "title", "headline")
+SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
+                  "twitter:site")
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
+BYLINE_XPATH = etree.XPath(
+    "//*[@rel='author' or contains(@class,'author') or contains(@class,'byline') or contains(@class,'Author')"
+    " or contains(@class,'Byline') or contains(@id,'author') or contains(@id,'byline')]"
+    "[not(self::meta or self::link or self::script or self::style or self::body or self::html or self::article)]")
+DATE_TEXT_XPATH = etree.XPath(
+    "//*[contains(@class,'date') or contains(@class,'Date') or contains(@class,'time') or contains(@class,'Time')"
+    " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')"
+    " or contains(@id,'date') or contains(@id,'time') or contains(@class,'meta')]"
+    "[not(self::meta or self::script or self::style or self::body or self::html)]")
+ARABIC_BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|بواسطة)\s*[:：\-–—]?\s*(.+)$")
+
+
+def parse_html(text: str) -> Optional[HtmlElement]:
+    text = _XML_DECL.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    return tree
+
+
+def _fold(text: Optional[str]) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+class Page:
+    """One parsed page and the structured data read from it, shared by every field."""
+
+    def __init__(self, tree: HtmlElement, url: str, fetched_at: datetime) -> None:
+        self.tree, self.url, self.fetched_at = tree, url, fetched_at
+        self.data: PageData = collect(tree)
+        self.profile = find_profile(url, self.data.meta)
+        self.selectors = (self.profile or {}).get("selectors", {})
+        self.article_ld = self._pick_article()
+        self.language_hint = normalise_language((self.profile or {}).get("language")) or normalise_language(
+            self.data.html_lang)
+
+    # --- JSON-LD -------------------------------------------------------------------------
+    def _pick_article(self) -> dict:
+        candidates = [o for o in self.data.jsonld if is_article(o)]
+        if not candidates:
+            pages = [o for o in self.data.jsonld if is_page(o) and (o.get("headline") or o.get("datePublished"))]
+            return pages[0] if pages else {}
+        if len(candidates) == 1:
+            return candidates[0]
+        page_key = canonicalize_url(self.url)
+
+        def score(obj: dict) -> tuple:
+            urls = [text_of(obj.get(k)) for k in ("url", "mainEntityOfPage", "@id")]
+            same = any(u and u.startswith("http") and canonicalize_url(u.split("#")[0]) == page_key for u in urls)
+            fields = sum(1 for k in ("headline", "datePublished", "author", "articleBody") if obj.get(k))
+            return (same, fields)
+
+        return max(candidates, key=score)
+
+    def ld(self, key: str) -> Any:
+        return resolve(self.article_ld.get(key), self.data) if self.article_ld else None
+
+    def profile_elements(self, key: str) -> list[HtmlElement]:
+        css = self.selectors.get(key)
+        return select(self.tree, css) if css else []
+
+
+# --- title -------------------------------------------------------------------------------
+
+def _site_names(page: Page) -> list[str]:
+    names = [(page.profile or {}).get("name")]
+    publisher = page.ld("publisher")
+    names.append(text_of(publisher) if publisher else None)
+    names.extend(page.data.all(*SITE_NAME_META))
+    domain = registrable_domain(page.url)
+    names.append(domain)
+    names.append(domain.split(".")[0])
+    return [_fold(n).lstrip("@") for n in names if n]
+
+
+def strip_site_suffix(title: str, site_names: list[str]) -> str:
+    """'Headline | Site' -> 'Headline' when one end is the site's name (or its domain)."""
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    compact_names = {re.sub(r"[\W_]+", "", n) for n in site_names if n}
+
+    def is_site(part: str) -> bool:
+        folded = _fold(part)
+        compact = re.sub(r"[\W_]+", "", folded)
+        if not compact:
+            return True
+        return any(compact == n or (len(n) >= 4 and (n in compact or compact in n) and len(compact) <= len(n) + 12)
+                   for n in compact_names)
+
+    seps = TITLE_SEPARATORS.findall(title)
+    changed = True
+    while changed and len(parts) > 1:
+        changed = False
+        if is_site(parts[-1]):
+            parts, seps, changed = parts[:-1], seps[:-1], True
+        elif is_site(parts[0]):
+            parts, seps, changed = parts[1:], seps[1:], True
+    out = parts[0]
+    for sep, part in zip(seps, parts[1:]):
+        out += sep + part
+    return out.strip()
+
+
+def extract_title(page: Page) -> Optional[str]:
+    for el in page.profile_elements("title"):
+        text = _text(el)
+        if text:
+            return text
+    sites = _site_names(page)
+    ld_headline = text_of(page.ld("headline")) or text_of(page.ld("name"))
+    meta_titles = [t for t in page.data.all(*TITLE_META)]
+    tag_title = page.data.title_tag
+    candidates = [c for c in [ld_headline, *meta_titles, tag_title] if c]
+    cleaned = [strip_site_suffix(" ".join(c.split()), sites) for c in candidates]
+    folded = {_fold(c) for c in cleaned} | {_fold(" ".join(c.split())) for c in candidates}
+    h1_texts = [_text(h) for h in page.data.h1[:8]]
+    h1_texts = [t for t in h1_texts if 3 <= len(t) <= 400]
+    # A visible headline confirmed by the markup is the best evidence.
+    for text in h1_texts:
+        if _fold(text) in folded:
+            return text
+    if ld_headline and not ld_headline.rstrip().endswith(("...", "…")):
+        return " ".join(ld_headline.split())
+    for text in h1_texts:  # the <h1> starts the <title>: the rest is the site suffix
+        if tag_title and _fold(tag_title).startswith(_fold(text)) and len(text) > 10:
+            return text
+    for raw, clean in zip(candidates, cleaned):
+        if raw is not tag_title and clean:
+            return clean
+    if h1_texts:
+        return h1_texts[0]
+    if tag_title:
+        return strip_site_suffix(tag_title, sites)
+    return None
+
+
+# --- dates -------------------------------------------------------------------------------
+
+def _first_date(values, fetched_at) -> Optional[ParsedDate]:
+    for value in values:
+        parsed = not_in_future(parse_machine_date(value), fetched_at) if isinstance(value, str) else None
+        if parsed:
+            return parsed
+    return None
+
+
+def _visible_date(page: Page, elements, language) -> Optional[ParsedDate]:
+    for el in elements:
+        value = itemprop_value(el) if el.get("datetime") or el.get("content") else None
+        parsed = parse_machine_date(value) if value else None
+        if parsed is None:
+            text = _text(el)
+            if not text or len(text) > 120:
+                continue
+            parsed = parse_visible_date(text, language, page.fetched_at)
+        parsed = not_in_future(parsed, page.fetched_at)
+        if parsed:
+            return parsed
+    return None
+
+
+def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
+    fetched = page.fetched_at
+    modified = _first_date([text_of(page.ld("dateModified"))] + page.data.all(*MODIFIED_META), fetched)
+    language = normalise_language((page.profile or {}).get("date_locale")) or page.language_hint
+    published: Optional[ParsedDate] = None
+    if page.selectors.get("date"):
+        published = _visible_date(page, page.profile_elements("date"), language)
+    if published is None:
+        published = _first_date([text_of(page.ld("datePublished")), text_of(page.ld("dateCreated"))], fetched)
+    if published is None:
+        published = _first_date(page.data.all(*PUBLISHED_META), fetched)
+    if published is None:
+        props = microdata(page.tree, page.data)
+        published = _first_date([itemprop_value(el) for el in props.get("datepublished", [])], fetched)
+    if published is None:
+        times = page.data.times
+        preferred = [t for t in times if t.get("pubdate") is not None or "publish" in (t.get("class") or "").lower()]
+        published = _first_date([t.get("datetime") for t in preferred + times if t.get("datetime")], fetched)
+    if published is None:
+        published = not_in_future(date_from_url(page.url), fetched)
+    if published is None:
+        published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language)
+    if published is None and modified is not None:
+        published = None  # never report the modified date as the publication date
+    # Same moment given with and without offset: keep the offset.
+    if published is not None and published.value.tzinfo is None and published.has_time:
+        for value in page.data.all(*PUBLISHED_META):
+            other = parse_machine_date(value)
+            if other and other.value.tzinfo and other.value.replace(tzinfo=None) == published.value:
+                published = other
+                break
+    return (published.iso() if published else None, modified.iso() if modified else None)
+
+
+# --- authors -----------------------------------------------------------------------------
+
+def extract_authors(page: Page) -> list[str]:
+    names: list[str] = []
+    for el in page.profile_elements("authors"):
+        names.extend(author_rules.split_names(_text(el)))
+    if names:
+        return author_rules.dedupe(names)
+    orgs: list[str] = []
+    if page.article_ld:
+        for key in ("author", "creator"):
+            value = page.article_ld.get(key)
+            if value:
+                persons, organisations = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
+                names.extend(persons)
+                orgs.extend(organisations)
+                if persons or organisations:
+                    break
+    if names:
+        return author_rules.dedupe(names)
+    for key in AUTHOR_META:
+        for value in page.data.all(key):
+            if value.startswith(("http://", "https://", "/")):
+                continue
+            names.extend(author_rules.split_names(value))
+        if names:
+            return author_rules.dedupe(names)
+    if orgs:
+        return author_rules.dedupe(orgs)
+    props = microdata(page.tree, page.data)
+    for el in props.get("author", [])[:10]:
+        inner = [e for e in el.iter() if e is not el and (e.get("itemprop") or "").lower() == "name"]
+        text = itemprop_value(inner[0]) if inner else _text(el)
+        if text and len(text) < 120:
+            names.extend(author_rules.split_names(text))
+    if names:
+        return author_rules.dedupe(names)
+    for el in BYLINE_XPATH(page.tree)[:12]:
+        text = _text(el)
+        if not text or len(text) > 150:
+            continue
+        names.extend(author_rules.split_names(text))
+        if names:
+            break
+    if not names and (page.language_hint == "ar" or page.language_hint is None):
+        names.extend(_arabic_byline(page))
+    return author_rules.dedupe(names)
+
+
+def _arabic_byline(page: Page) -> list[str]:
+    """Arabic bylines written as text: "كتب: فلان", "بقلم: فلان", "إعداد: فلان"."""
+    for el in page.tree.iter("p", "span", "div", "strong", "b", "address"):
+        text = el.text_content()
+        if len(text) > 120 or not text.strip():
+            continue
+        match = ARABIC_BYLINE.match(" ".join(text.split()))
+        if match:
+            names = author_rules.split_names(match.group(1))
+            if names:
+                return names
+    return []
+
+
+# --- source, canonical, section, tags, image ------------------------------------------------
+
+def extract_source(page: Page, domain: str) -> str:
+    if page.profile:
+        return page.profile["name"]
+    publisher = page.ld("publisher")
+    if isinstance(publisher, list):
+        publisher = resolve(publisher[0], page.data) if publisher else None
+    name = text_of(publisher.get("name")) if isinstance(publisher, dict) else None
+    if not name:
+        for obj in page.data.jsonld:
+            types = obj.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if any(isinstance(t, str) and t.lower() in ("newsmediaorganization", "organization") for t in types):
+                name = text_of(obj.get("name"))
+                if name:
+                    break
+    name = name or page.data.first("og:site_name", "application-name", "dc.publisher", "publisher")
+    if name and not name.startswith(("http://", "https://")):
+        return " ".join(name.split())
+    return domain
+
+
+def extract_canonical(page: Page) -> str:
+    own_site = registrable_domain(page.url)
+    page_path = urlsplit(page.url).path.rstrip("/")
+    for href in page.data.links.get("canonical", []) + page.data.all("og:url"):
+        absolute = urljoin(page.url, href.strip())
+        if not absolute.startswith(("http://", "https://")) or registrable_domain(absolute) != own_site:
+            continue
+        if page_path and not urlsplit(absolute).path.rstrip("/"):
+            continue  # a story whose canonical is the home page: a template error
+        return canonicalize_url(absolute)
+    return canonicalize_url(page.url)
+
+
+def extract_section(page: Page) -> Optional[str]:
+    section = text_of(page.ld("articleSection")) or page.data.first("article:section", "parsely-section",
+                                                                     "section", "og:section", "category")
+    return " ".join(section.split()) if section else None
+
+
+def extract_tags(page: Page) -> list[str]:
+    tags = page.data.all("article:tag", "og:article:tag", "parsely-tags", "sailthru.tags", "news_keywords")
+    keywords = page.ld("keywords")
+    if not tags and keywords:
+        tags = keywords if isinstance(keywords, list) else [keywords]
+        tags = strings(tags)
+    out, seen = [], set()
+    for raw in tags:
+        for tag in re.split(r"\s*[,;]\s*", raw) if ("," in raw or ";" in raw) else [raw]:
+            tag = " ".join(tag.split())
+            if tag and len(tag) <= 80 and _fold(tag) not in seen:
+                seen.add(_fold(tag))
+                out.append(tag)
+    return out[:50]
+
+
+def extract_image(page: Page) -> Optional[str]:
+    image = page.data.first("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+    if not image:
+        value = page.ld("image")
+        if isinstance(value, list):
+            value = value[0] if value else None
+        value = resolve(value, page.data)
+        image = text_of(value.get("url") or value.get("contentUrl")) if isinstance(value, dict) else text_of(value)
+    if not image:
+        return None
+    absolute = urljoin(page.url, image.strip())
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _related(tree: HtmlElement, url: str) -> list[str]:
+    from parsel import Selector
+
+    from newscrawl.discovery.related import find_related_links
+
+    return find_related_links(Selector(root=tree, type="html"), url)
+
+
+# --- the whole page ----------------------------------------------------------------------
 
 def extract_article(
     html: Union[bytes, str],
@@ -17,15 +403,38 @@ def extract_article(
     fetched_at: Optional[datetime] = None,
 ) -> Article:
     fetched_at = fetched_at or datetime.now(timezone.utc)
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_images=False)
-    canonical = canonicalize_url(url)
-    art = Article(url=url, canonical_url=canonical, id=article_id(canonical), domain=registrable_domain(url),
-                  fetched_at=fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"))
-    if doc is not None:
-        art.title = doc.title
-        art.body = (doc.text or "").replace("\n", "\n\n") or None
-        art.date = doc.date
-        art.authors = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
-        art.source = doc.sitename
-    art.source = art.source or art.domain
-    return art
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    domain = registrable_domain(url)
+    article = Article(url=url, domain=domain,
+                      fetched_at=fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"))
+    tree = parse_html(decode_html(html, headers))
+    if tree is None:
+        article.canonical_url = canonicalize_url(url)
+        article.id = article_id(article.canonical_url)
+        article.source = domain
+        return article
+    page = Page(tree, url, fetched_at)
+    article.canonical_url = extract_canonical(page)
+    article.id = article_id(article.canonical_url)
+    article.title = extract_title(page)
+    article.date, article.date_modified = extract_dates(page)
+    article.authors = extract_authors(page)
+    article.source = extract_source(page, domain)
+    article.section = extract_section(page)
+    article.tags = extract_tags(page)
+    article.image = extract_image(page)
+    jsonld_body = text_of(page.ld("articleBody"))
+    paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
+                                             profile=page.profile)
+    article.body = "\n\n".join(p for p in paragraphs if p and p.strip()) or None
+    markup_languages = [(page.profile or {}).get("language")] if page.profile and page.profile.get("language") else []
+    markup_languages += [text_of(page.ld("inLanguage")), page.data.html_lang,
+                         page.data.first("content-language", "dc.language", "language", "og:locale")]
+    sample = " ".join(filter(None, [article.title, (article.body or "")[:2500]]))
+    if page.profile and page.profile.get("language"):
+        article.language = normalise_language(page.profile["language"])
+    else:
+        article.language = choose_language(markup_languages, sample)
+    article.related_urls = _related(tree, url)
+    return article

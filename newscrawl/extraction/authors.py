@@ -1,0 +1,108 @@
+"""Author names from JSON-LD, meta tags and visible bylines: person names only."""
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Optional
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> dict:
+    with resources.files("newscrawl.extraction").joinpath("data/authors.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    prefixes = sorted(data["prefixes"], key=len, reverse=True)
+    prefix_re = re.compile(r"^(?:%s)\b\s*[:：\-–—]?\s*" % "|".join(re.escape(p.rstrip(":")) for p in prefixes), re.I)
+    seps = sorted(data["separators"], key=len, reverse=True)
+    sep_re = re.compile(r"\s*(?:[,;/|،•·]|\n|%s)\s*" % "|".join(re.escape(s) for s in seps), re.I)
+    not_names = re.compile("|".join(re.escape(w) for w in data["not_names"]), re.I)
+    return {"prefix_re": prefix_re, "sep_re": sep_re, "not_names": not_names}
+
+
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_PARENS = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*")
+_DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b(?:19|20)\d{2}\b")
+
+
+def _clean_one(name: str) -> Optional[str]:
+    lex = _lexicon()
+    name = unicodedata.normalize("NFKC", name)
+    name = _URL.sub(" ", _EMAIL.sub(" ", name))
+    name = _HANDLE.sub(" ", name)
+    name = _PARENS.sub(" ", name)
+    name = " ".join(name.split()).strip(" .,:;-–—|·•\"'“”„«»")
+    for _ in range(2):
+        stripped = lex["prefix_re"].sub("", name).strip(" .,:;-–—|")
+        if stripped == name:
+            break
+        name = stripped
+    if not name or len(name) < 2 or len(name) > 60:
+        return None
+    if lex["not_names"].search(name) or _DATEISH.search(name):
+        return None
+    if len(name.split()) > 6:
+        return None
+    if not any(ch.isalpha() for ch in name):
+        return None
+    return name
+
+
+def split_names(text: str) -> list[str]:
+    """'By Jane Doe and John Roe, Reuters' -> ['Jane Doe', 'John Roe', 'Reuters']."""
+    if not text:
+        return []
+    lex = _lexicon()
+    text = " ".join(text.replace("\u00a0", " ").split())
+    text = lex["prefix_re"].sub("", text.strip())
+    parts = lex["sep_re"].split(text)
+    out = []
+    for part in parts:
+        cleaned = _clean_one(part)
+        if cleaned:
+            out.append(cleaned)
+    return out
+
+
+def dedupe(names: Iterable[str]) -> list[str]:
+    seen, out = set(), []
+    for name in names:
+        key = " ".join(re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFKC", name).casefold()).split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def from_jsonld(value: Any, resolve) -> tuple[list[str], list[str]]:
+    """(persons, organisations) from a JSON-LD author/creator value."""
+    persons: list[str] = []
+    orgs: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        item = resolve(item)
+        if isinstance(item, str):
+            if item.startswith(("http://", "https://")):
+                continue
+            persons.extend(split_names(item))
+        elif isinstance(item, dict):
+            name = item.get("name")
+            if isinstance(name, list):
+                name = next((n for n in name if isinstance(n, str)), None)
+            if not isinstance(name, str):
+                given, family = item.get("givenName"), item.get("familyName")
+                name = " ".join(x for x in (given, family) if isinstance(x, str)) or None
+            if not isinstance(name, str) or not name.strip():
+                continue
+            types = item.get("@type")
+            types = {t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+            if types & {"organization", "newsmediaorganization", "corporation"}:
+                cleaned = _clean_one(name)
+                if cleaned:
+                    orgs.append(cleaned)
+            else:
+                persons.extend(split_names(name))
+    return persons, orgs

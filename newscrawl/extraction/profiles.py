@@ -1,0 +1,116 @@
+"""Site profiles: one declarative TOML file per site in newscrawl/sites/.
+
+    name = "Example News"                 # the publisher's name (used as `source`)
+    domains = ["example.com"]             # registrable domains the profile applies to
+    language = "ar"                       # ISO 639-1, trusted over markup and detection
+    date_locale = "ar"                    # language of the visible date text
+
+    [match]                               # optional: recognise the site by its markup when it
+    generator = "Example CMS 2"           # is served elsewhere (a local demo server, a mirror):
+    site_name = "Example News"            # <meta name="generator"> / og:site_name, exact match
+                                          # after case-fold; any one rule that matches is enough
+
+    [selectors]                           # CSS selectors, all optional
+    title = "h1.headline"
+    body = "div.article-body"             # the story container(s)
+    date = "time.published"               # element with a datetime/content attribute or date text
+    authors = ".byline a.author"          # one element per author (or one byline to split)
+    remove = [".related", ".ad"]          # removed from the body container before reading it
+
+`profile` as passed to the body extractor is this dict as loaded (plus "file": its path).
+"""
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawl.dedup.urls import registrable_domain
+
+SELECTOR_KEYS = ("title", "body", "date", "authors")
+
+
+class ProfileError(ValueError):
+    pass
+
+
+def _validate(profile: dict, origin: str) -> dict:
+    if not isinstance(profile.get("name"), str) or not profile["name"].strip():
+        raise ProfileError(f"{origin}: 'name' is required")
+    domains = profile.setdefault("domains", [])
+    if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+        raise ProfileError(f"{origin}: 'domains' must be a list of strings")
+    profile["domains"] = [d.lower().strip() for d in domains]
+    match = profile.setdefault("match", {})
+    if not isinstance(match, dict):
+        raise ProfileError(f"{origin}: [match] must be a table")
+    if not profile["domains"] and not match:
+        raise ProfileError(f"{origin}: give 'domains' or a [match] rule")
+    selectors = profile.setdefault("selectors", {})
+    for key in SELECTOR_KEYS:
+        if key in selectors:
+            css_xpath(selectors[key])  # fail at load time on a bad selector
+    remove = selectors.get("remove", [])
+    if isinstance(remove, str):
+        remove = selectors["remove"] = [remove]
+    for css in remove:
+        css_xpath(css)
+    return profile
+
+
+@lru_cache(maxsize=512)
+def css_xpath(css: str) -> etree.XPath:
+    from cssselect import HTMLTranslator, SelectorError
+
+    try:
+        return etree.XPath(HTMLTranslator().css_to_xpath(css))
+    except SelectorError as exc:
+        raise ProfileError(f"bad CSS selector {css!r}: {exc}") from exc
+
+
+def select(tree: HtmlElement, css: str) -> list[HtmlElement]:
+    return css_xpath(css)(tree)
+
+
+def load_profile_text(text: str, origin: str = "<profile>") -> dict:
+    return _validate(tomllib.loads(text), origin)
+
+
+@lru_cache(maxsize=1)
+def load_profiles() -> tuple[dict, ...]:
+    profiles = []
+    folder = resources.files("newscrawl").joinpath("sites")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            profile = load_profile_text(entry.read_text(encoding="utf-8"), entry.name)
+            profile["file"] = entry.name
+            profiles.append(profile)
+    return tuple(profiles)
+
+
+def _fold(value: Optional[str]) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def find_profile(url: str, meta: dict[str, list[str]], profiles: Optional[tuple[dict, ...]] = None) -> Optional[dict[str, Any]]:
+    """The profile for a page: by registrable domain, else by a [match] rule on its markup."""
+    profiles = load_profiles() if profiles is None else profiles
+    if not profiles:
+        return None
+    domain = registrable_domain(url)
+    for profile in profiles:
+        if domain in profile["domains"]:
+            return profile
+    generators = {_fold(v) for v in meta.get("generator", ())}
+    site_names = {_fold(v) for v in meta.get("og:site_name", ())}
+    for profile in profiles:
+        rules = profile.get("match") or {}
+        if rules.get("generator") and _fold(rules["generator"]) in generators:
+            return profile
+        if rules.get("site_name") and _fold(rules["site_name"]) in site_names:
+            return profile
+    return None
