@@ -74,12 +74,14 @@ def _rel_tokens(el) -> set[str]:
     return set((el.get("rel") or "").lower().split())
 
 
-def find_links(tree, url: str) -> list[str]:
+def find_links(page, url: str) -> list[str]:
+    tree = as_tree(page)
     base = base_url(tree, url)
     return _unique(u for u in (absolute(a.get("href"), base) for a in tree.iter("a", "area")) if u and is_crawlable(u))
 
 
-def find_feeds(tree, url: str) -> list[str]:
+def find_feeds(page, url: str) -> list[str]:
+    tree = as_tree(page)
     base = base_url(tree, url)
     found = []
     for link in tree.xpath("//link[@href]"):
@@ -88,9 +90,10 @@ def find_feeds(tree, url: str) -> list[str]:
     return _unique(found)
 
 
-def find_pagination(tree, url: str) -> list[str]:
+def find_pagination(page, url: str) -> list[str]:
     """Next pages: rel=next (<link> and <a>), "next"/"load more" link texts in several
     languages, and numbered page links (/page/2/, ?page=3) in pagination blocks."""
+    tree = as_tree(page)
     base = base_url(tree, url)
     found: list[str | None] = []
     for el in tree.xpath("//link[@href] | //a[@href]"):
