@@ -604,7 +604,7 @@ def build() -> None:
         ],
         "non_stories": ["/", "/section/politics/", "/section/politics/page/2/",
                         "/section/economy/", "/section/economy/page/2/", "/about/", "/contact/"],
-        "disallowed": ["/search/"],
+        "disallowed": [],  # robots.txt forbids /search/, but no page links there
         "feeds": ["/rss.xml"],
         "sitemaps": ["/sitemap.xml", "/sitemap-news.xml", "/sitemap-pages.xml"],
         "seed_story": BY_KEY["seed"]["path"],
