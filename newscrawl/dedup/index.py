@@ -1,0 +1,121 @@
+"""Compact in-memory structures for the near-duplicate index (numpy arrays, no per-entry
+Python objects).
+
+`KeyIndex` maps uint32 keys (a story's smallest shingle hashes) to uint32 story numbers:
+a bucketed hash table, `SLOTS` entries per bucket, looked up for a whole batch of keys with
+one gather. A bucket that is full drops further entries: only keys shared by many stories
+(common phrases, boilerplate) fill one, and those do not identify a story anyway.
+
+`ParagraphCounter` tells whether a paragraph was seen in 0, 1 or 2+ distinct stories: a
+Bloom filter for "seen once" and a small exact set for "seen twice or more".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+EMPTY = np.uint32(0xFFFFFFFF)
+
+
+class KeyIndex:
+    SLOTS = 8
+    MAX_LOAD = 0.8
+
+    def __init__(self, expected_entries: int = 1 << 16):
+        n_buckets = 1
+        while n_buckets * self.SLOTS * self.MAX_LOAD < expected_entries:
+            n_buckets *= 2
+        self._alloc(n_buckets)
+        self.entries = 0
+        self.dropped = 0
+
+    def _alloc(self, n_buckets: int) -> None:
+        self.n_buckets = n_buckets
+        self.mask = np.uint32(n_buckets - 1)
+        self.keys = np.zeros((n_buckets, self.SLOTS), dtype=np.uint32)
+        self.values = np.full((n_buckets, self.SLOTS), EMPTY, dtype=np.uint32)
+        self.fill = np.zeros(n_buckets, dtype=np.uint8)
+
+    def _bucket(self, keys: np.ndarray) -> np.ndarray:
+        # Keys are already uniform hashes; mix once more so that low bits of sorted-small
+        # hashes (the smallest of a story) do not crowd the first buckets.
+        k = keys.astype(np.uint64) * np.uint64(0x9E3779B1)
+        return ((k >> np.uint64(16)).astype(np.uint32) ^ keys) & self.mask
+
+    def add(self, keys: np.ndarray, value: int) -> None:
+        keys = np.asarray(keys, dtype=np.uint32)
+        if self.entries + keys.size > self.n_buckets * self.SLOTS * self.MAX_LOAD:
+            self._grow()
+        for key, bucket in zip(keys.tolist(), self._bucket(keys).tolist()):
+            slot = int(self.fill[bucket])
+            if slot >= self.SLOTS:
+                self.dropped += 1
+                continue
+            self.keys[bucket, slot] = key
+            self.values[bucket, slot] = value
+            self.fill[bucket] = slot + 1
+            self.entries += 1
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """Values stored under any of `keys` (unique, unordered)."""
+        keys = np.asarray(keys, dtype=np.uint32)
+        if not keys.size:
+            return np.empty(0, dtype=np.uint32)
+        buckets = self._bucket(keys)
+        hit = (self.keys[buckets] == keys[:, None]) & (self.values[buckets] != EMPTY)
+        return np.unique(self.values[buckets][hit])
+
+    def _grow(self) -> None:
+        valid = self.values != EMPTY
+        keys, values = self.keys[valid], self.values[valid]
+        self._alloc(self.n_buckets * 2)
+        buckets = self._bucket(keys)
+        order = np.argsort(buckets, kind="stable")
+        buckets, keys, values = buckets[order], keys[order], values[order]
+        # rank of each entry within its bucket
+        starts = np.searchsorted(buckets, buckets, side="left")
+        rank = np.arange(buckets.size) - starts
+        ok = rank < self.SLOTS
+        self.keys[buckets[ok], rank[ok]] = keys[ok]
+        self.values[buckets[ok], rank[ok]] = values[ok]
+        np.add.at(self.fill, buckets[ok], 1)
+        self.dropped += int((~ok).sum())
+        self.entries = int(ok.sum())
+
+    @property
+    def nbytes(self) -> int:
+        return self.keys.nbytes + self.values.nbytes + self.fill.nbytes
+
+
+class ParagraphCounter:
+    """Seen in how many distinct stories (0, 1, 2 = two or more)? Bloom filter (4 probes)
+    for the first sighting, exact set for the repeats, which are rare (boilerplate)."""
+
+    PROBES = 4
+
+    def __init__(self, bits_log2: int = 24):
+        self.bits = np.zeros(1 << (bits_log2 - 3), dtype=np.uint8)
+        self.mask = (1 << bits_log2) - 1
+        self.repeated: set[int] = set()
+
+    def _positions(self, h: int) -> list[int]:
+        x = (h * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        return [((x >> (16 * i)) ^ (h * (i + 1))) & self.mask for i in range(self.PROBES)]
+
+    def _seen(self, h: int) -> bool:
+        return all(self.bits[p >> 3] & (1 << (p & 7)) for p in self._positions(h))
+
+    def count(self, h: int) -> int:
+        if h in self.repeated:
+            return 2
+        return 1 if self._seen(h) else 0
+
+    def add(self, h: int) -> None:
+        if self._seen(h):
+            self.repeated.add(h)
+            return
+        for p in self._positions(h):
+            self.bits[p >> 3] |= np.uint8(1 << (p & 7))
+
+    @property
+    def nbytes(self) -> int:
+        return self.bits.nbytes + 72 * len(self.repeated)
