@@ -1,11 +1,81 @@
-"""Cleaning: normalisation and boilerplate lines out of the body. PLACEHOLDER (issue 4)."""
+"""Cleaning: normalisation and boilerplate lines out of the body (issue 4).
+
+`clean_article` runs after extraction (item pipeline, `extract` command). It never raises
+and a second run changes nothing. Removals are counted by kind in `counts`; the pipeline
+turns them into the crawl stats `cleaning/removed/<kind>`.
+"""
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from typing import Optional
 
+from newscrawl.cleaning.lexicon import FoldedLine, default_lexicons, load_lexicons, match_line
+from newscrawl.cleaning.lines import CleanResult, byline_names, clean_paragraphs
+from newscrawl.cleaning.text import normalize_text, split_paragraphs
+from newscrawl.cleaning.title import clean_title
 from newscrawl.items import Article
+
+__all__ = ["clean_article", "clean_title", "clean_paragraphs", "clean_authors", "normalize_text",
+           "CleanResult", "load_lexicons"]
+
+logger = logging.getLogger(__name__)
+
+
+def _unique(items) -> list[str]:
+    seen, out = set(), []
+    for item in items:
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def clean_authors(authors: list[str], language: Optional[str] = None) -> list[str]:
+    """Normalised author names, byline labels dropped ("By Jane Doe", "إعداد وكالة …")."""
+    rules = [r for r in default_lexicons().for_language(language) if r.kind == "byline"]
+    out = []
+    for author in authors or []:
+        if not isinstance(author, str):
+            continue
+        name = normalize_text(author, multiline=False)
+        for _ in range(3):
+            m = match_line(FoldedLine(name), rules, at_edge=True) if name else None
+            names = byline_names(m.value or "") if m else []
+            if len(names) != 1 or names[0] == name:
+                break
+            name = names[0]
+        out.append(name)
+    return _unique(out)
+
+
+def _clean(article: Article, counts: Counter) -> Article:
+    article.title = clean_title(article.title, article.source, article.domain, counts)
+    if article.source:
+        article.source = normalize_text(article.source, multiline=False)
+    if article.authors:
+        article.authors = clean_authors(article.authors, article.language)
+    if article.body:
+        result = clean_paragraphs(split_paragraphs(normalize_text(article.body)), article.language,
+                                  counts, title=article.title)
+        article.body = "\n\n".join(result.paragraphs) or None
+        if result.credits:
+            previous = article.credit.split("; ") if article.credit else []
+            article.credit = "; ".join(_unique(previous + result.credits))
+        if result.bylines and not article.authors:
+            article.authors = _unique(name for names in result.bylines for name in names)
+    if article.credit:
+        article.credit = normalize_text(article.credit, multiline=False) or None
+    return article
 
 
 def clean_article(article: Article, counts: Optional[Counter] = None) -> Article:
-    return article
+    """Clean an extracted article in place and return it; counts removals by kind."""
+    counts = counts if counts is not None else Counter()
+    try:
+        return _clean(article, counts)
+    except Exception:  # a cleaning bug must not lose the story: keep it as extracted
+        logger.exception("cleaning failed for %s", getattr(article, "url", "?"))
+        counts["error"] += 1
+        return article

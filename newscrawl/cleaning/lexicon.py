@@ -1,0 +1,191 @@
+"""Boilerplate lexicons: one TOML file per language in `lexicons/`, loaded once.
+
+A lexicon file has `language = "xx"`, optional `[defs]` (named regex pieces used in
+patterns as `{{name}}`, `_common.toml` holds the shared ones) and one table per kind of
+boilerplate line:
+
+    [related_line]
+    patterns = ['read more\\s*:.{0,250}']   # may match anywhere in the body
+    edge_patterns = [...]                   # only among the first/last lines of the body
+    same_language_only = false              # true: only on pages in this language
+
+A pattern must match the WHOLE line, compared after `fold()` (case, Latin accents, Arabic
+diacritics, alef/yeh variants and curly quotes ignored). Patterns of the kinds in
+`VALUE_KINDS` capture what the line carries in a group named `value`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Optional
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+LEXICON_DIR = Path(__file__).with_name("lexicons")
+COMMON_FILE = "_common.toml"
+VALUE_KINDS = ("credit", "byline")
+# Lines longer than this are story text, whatever they contain.
+MAX_BOILERPLATE_CHARS = 700
+
+_ARABIC_MARKS = set(chr(c) for c in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)])
+_CHAR_MAP = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\uff1a": ":", "\u00a0": " ",
+}
+# Decoration around a line that does not change what it is ("- Advertisement", "+++ Eilmeldung +++").
+_DECORATION = "\\s\\-\u2010-\u2015\u2022\u00b7*\u25ba\u25b6\u25b8>|+~_=#\u2026"
+_EDGES = re.compile(f"^[{_DECORATION}]*(.*?)[{_DECORATION}]*$", re.S)
+_DEF_REF = re.compile(r"\{\{(\w+)\}\}")
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _ARABIC_MARKS:
+        return ""
+    if ch in _CHAR_MAP:
+        return _CHAR_MAP[ch]
+    if ch.isascii():
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if len(base) == 1 else ch
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Text for matching, and for each of its characters the index it came from in `text`
+    (so a span matched in the folded text maps back to the original)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = _fold_char(ch)
+        if f:
+            out.append(f)
+            origin.append(i)
+    return "".join(out), origin
+
+
+def fold_pattern(pattern: str) -> str:
+    # Regex syntax is ASCII and folds to itself; only letters in the pattern change.
+    return "".join(_fold_char(ch) for ch in pattern)
+
+
+@dataclass
+class KindRules:
+    kind: str
+    language: str
+    anywhere: list[re.Pattern] = field(default_factory=list)
+    edge: list[re.Pattern] = field(default_factory=list)
+    same_language_only: bool = False
+
+
+@dataclass
+class Lexicons:
+    rules: list[KindRules]
+    languages: list[str]
+
+    def for_language(self, language: Optional[str]) -> list[KindRules]:
+        lang = (language or "").split("-")[0].lower() or None
+        mine = [r for r in self.rules if r.language == lang]
+        others = [r for r in self.rules if r.language != lang and (not r.same_language_only or lang is None)]
+        return mine + others
+
+
+def _expand(pattern: str, defs: dict[str, str], source: str) -> str:
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in defs:
+            raise ValueError(f"{source}: unknown {{{{{m.group(1)}}}}} in pattern {pattern!r}")
+        return f"(?:{defs[m.group(1)]})"
+
+    for _ in range(5):  # defs may use other defs
+        expanded = _DEF_REF.sub(sub, pattern)
+        if expanded == pattern:
+            break
+        pattern = expanded
+    return pattern
+
+
+def _compile(patterns: Iterable[str], defs: dict[str, str], source: str) -> list[re.Pattern]:
+    compiled = []
+    for p in patterns:
+        text = fold_pattern(_expand(p, defs, source))
+        try:
+            compiled.append(re.compile(text, re.IGNORECASE | re.DOTALL))
+        except re.error as exc:
+            raise ValueError(f"{source}: bad pattern {p!r}: {exc}") from exc
+    return compiled
+
+
+def load_lexicons(directory: Path = LEXICON_DIR) -> Lexicons:
+    common: dict = {}
+    if (directory / COMMON_FILE).exists():
+        common = tomllib.loads((directory / COMMON_FILE).read_text(encoding="utf-8"))
+    rules: list[KindRules] = []
+    languages: list[str] = []
+    for path in sorted(directory.glob("*.toml")):
+        if path.name == COMMON_FILE:
+            continue
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        language = data.get("language") or path.stem
+        languages.append(language)
+        defs = {**common.get("defs", {}), **data.get("defs", {})}
+        for kind, table in data.items():
+            if not isinstance(table, dict) or kind == "defs":
+                continue
+            rules.append(KindRules(
+                kind=kind,
+                language=language,
+                anywhere=_compile(table.get("patterns", []), defs, path.name),
+                edge=_compile(table.get("edge_patterns", []), defs, path.name),
+                same_language_only=bool(table.get("same_language_only", False)),
+            ))
+    return Lexicons(rules=rules, languages=languages)
+
+
+@lru_cache(maxsize=1)
+def default_lexicons() -> Lexicons:
+    return load_lexicons()
+
+
+@dataclass
+class LineMatch:
+    kind: str
+    value: Optional[str] = None  # what a credit / byline line carries
+
+
+class FoldedLine:
+    """A body line prepared once for all patterns: folded, decoration trimmed."""
+
+    def __init__(self, line: str):
+        self.line = line
+        folded, origin = fold(line)
+        m = _EDGES.match(folded)
+        self.core = m.group(1)
+        self.offset = m.start(1)
+        self.folded = folded
+        self.origin = origin
+
+    def original(self, start: int, end: int) -> str:
+        if start >= end:
+            return ""
+        a, b = self.origin[start + self.offset], self.origin[end + self.offset - 1] + 1
+        return self.line[a:b]
+
+
+def match_line(line: FoldedLine, rules: list[KindRules], at_edge: bool) -> Optional[LineMatch]:
+    if not line.core or len(line.line) > MAX_BOILERPLATE_CHARS:
+        return None
+    for rule in rules:
+        for pattern in rule.anywhere + (rule.edge if at_edge else []):
+            m = pattern.fullmatch(line.core)
+            if m is None:
+                continue
+            value = None
+            if "value" in pattern.groupindex and m.group("value") is not None:
+                value = line.original(*m.span("value"))
+            return LineMatch(rule.kind, value)
+    return None

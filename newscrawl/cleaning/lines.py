@@ -1,0 +1,129 @@
+"""Boilerplate lines out of the body, recall first.
+
+A line goes only when the whole line matches a lexicon pattern (see lexicon.py); some
+patterns (credits, bylines) count only among the first/last lines of the body. Lines that
+carry data are kept aside: credit lines as `credits`, bylines as `bylines`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, default_lexicons, fold, match_line
+from newscrawl.cleaning.text import normalize_text
+
+HEAD_LINES = 3  # edge patterns apply to the first HEAD_LINES remaining lines...
+TAIL_LINES = 3  # ...and to the last TAIL_LINES
+_VALUE_TRIM = " \t.,;:-–—|()[]{}«»\"'“”"
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
+_SENTENCE_PUNCT = re.compile(r"[.!?؟:؛\d]")
+_INITIALS = re.compile(r"\b\w{1,2}\.")
+_PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
+              "al", "el", "dos", "das", "do", "y", "e", "zu", "ter", "ten", "st", "st."}
+
+
+@dataclass
+class CleanResult:
+    paragraphs: list[str]
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (kind, line) in body order
+    credits: list[str] = field(default_factory=list)
+    bylines: list[list[str]] = field(default_factory=list)  # author names per byline line
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in fold(text)[0].casefold() if ch.isalnum())
+
+
+def _trim_value(value: str) -> str:
+    return value.strip(_VALUE_TRIM + " ")
+
+
+def byline_names(value: str) -> list[str]:
+    """Author names in a byline value, or [] when it does not look like names (then the
+    line is no byline: "By the end of the year" stays in the story)."""
+    value = _trim_value(value)
+    # Initials ("J. Doe") aside, sentence punctuation or digits mean this is no name.
+    if not value or len(value) > 120 or _SENTENCE_PUNCT.search(_INITIALS.sub("", value)):
+        return []
+    names = []
+    for part in _NAME_SPLIT.split(value):
+        part = _trim_value(part)
+        if not part:
+            continue
+        words = part.split()
+        if len(words) > 6:
+            return []
+        cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
+        # In scripts with letter case every word but particles is capitalised.
+        if cased and any(w[0].islower() and w.lower() not in _PARTICLES for w in cased):
+            return []
+        if len(words) < 2 and cased and not part.isupper():
+            return []  # "By Monday": one capitalised word is too weak for a name
+        names.append(part)
+    return names
+
+
+def clean_paragraphs(
+    paragraphs: list[str],
+    language: Optional[str] = None,
+    counts: Optional[Counter] = None,
+    title: Optional[str] = None,
+    lexicons: Optional[Lexicons] = None,
+) -> CleanResult:
+    """Normalise paragraphs and remove boilerplate lines; never raises on any text."""
+    rules = (lexicons or default_lexicons()).for_language(language)
+    # (paragraph index, line) for every non-empty line, in order
+    lines: list[tuple[int, str]] = []
+    for i, paragraph in enumerate(paragraphs):
+        for line in normalize_text(paragraph or "").split("\n"):
+            if line.strip():
+                lines.append((i, line))
+    folded = [FoldedLine(line) for _, line in lines]
+    alive = [True] * len(lines)
+    result = CleanResult(paragraphs=[])
+    title_key = _compact(title) if title else ""
+
+    # Edge windows move as lines go, so repeat until nothing else matches (also what makes
+    # a second cleaning a no-op).
+    changed = True
+    while changed:
+        changed = False
+        remaining = [k for k in range(len(lines)) if alive[k]]
+        edge = set(remaining[:HEAD_LINES]) | set(remaining[-TAIL_LINES:])
+        for pos, k in enumerate(remaining):
+            kind, value = None, None
+            if pos == 0 and title_key and _compact(lines[k][1]) == title_key:
+                kind = "title_repeat"
+            else:
+                m = match_line(folded[k], rules, k in edge)
+                if m is not None:
+                    kind, value = m.kind, m.value
+                    if kind == "byline":
+                        names = byline_names(value or "")
+                        if not names:
+                            continue
+                        result.bylines.append(names)
+                    elif kind == "credit" and value is not None:
+                        value = _trim_value(value)
+                        if value:
+                            result.credits.append(value)
+            if kind is None:
+                continue
+            alive[k] = False
+            changed = True
+            result.removed.append((kind, lines[k][1]))
+            if counts is not None:
+                counts[kind] += 1
+            if kind == "title_repeat":
+                break  # the next line is now the first: look again
+    grouped: dict[int, list[str]] = {}
+    for k, (i, line) in enumerate(lines):
+        if alive[k]:
+            grouped.setdefault(i, []).append(line)
+    result.paragraphs = ["\n".join(ls) for _, ls in sorted(grouped.items())]
+    # credits/bylines were found in removal order; report them in body order
+    order = {line: n for n, (_, line) in enumerate(lines)}
+    result.removed.sort(key=lambda kl: order.get(kl[1], 0))
+    return result

@@ -1,0 +1,82 @@
+"""Text normalisation shared by titles, body lines and author names.
+
+`normalize_text` is idempotent: it runs its steps until the text stops changing, because
+one step can expose work for another (a removed zero-width space can join `&am` and `p;`).
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# Characters that carry no text: zero-width space, word joiner, BOM, soft hyphen, invisible
+# operators, Arabic letter mark, LRM/RLM and the bidi embeddings/isolates. ZWNJ and ZWJ
+# stay: they are spelling in Persian, Indic scripts and emoji.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+TATWEEL = "\u0640"
+# C0/C1 controls except tab and newline (tabs become spaces below).
+_CONTROLS = re.compile("[\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]")
+# Every other line break becomes "\n"; the paragraph separator becomes a blank line.
+_LINE_BREAKS = re.compile("\r\n|[\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028]")
+# Horizontal white space, NBSP and the other Unicode spaces included (not "\n").
+_SPACES = re.compile(r"[^\S\n]+")
+# Only entities with their closing ";" are decoded: "AT&T" or "&para" in prose stay as they are.
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# Arabic presentation forms (contextual glyph codes some sites still emit): NFKC maps them
+# to the letters. Applied to these blocks only, so NFKC does not touch anything else.
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+
+
+def _decode_entities(text: str) -> str:
+    for _ in range(8):  # "&amp;quot;" needs two rounds
+        decoded = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _normalize_once(text: str, multiline: bool) -> str:
+    text = _INVISIBLE.sub("", text)
+    text = _decode_entities(text)
+    text = _INVISIBLE.sub("", text)
+    text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace(TATWEEL, "")
+    text = _CONTROLS.sub("", text)
+    text = text.replace("\u2029", "\n\n")
+    text = _LINE_BREAKS.sub("\n", text)
+    if not multiline:
+        return " ".join(text.split())
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    # Keep paragraph breaks (one blank line), drop runs of blank lines and edge blanks.
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
+
+
+def normalize_text(text: str, multiline: bool = True) -> str:
+    """NFC with Arabic presentation forms mapped to letters; invisible and bidi control
+    characters and tatweel removed; HTML entities decoded; white space (NBSP included)
+    collapsed inside lines. With `multiline`, line breaks are kept and paragraphs stay
+    separated by exactly one blank line; without it the result is a single line."""
+    if not text:
+        return ""
+    for _ in range(6):
+        cleaned = _normalize_once(text, multiline)
+        if cleaned == text:
+            break
+        text = cleaned
+    return text
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Paragraphs of a normalised body (separated by blank lines)."""
+    return [p for p in body.split("\n\n") if p.strip()]
