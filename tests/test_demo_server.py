@@ -128,6 +128,8 @@ def test_every_manifest_path_served_and_every_title_visible(sites):
             h1 = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
             assert h1 and h1.group(1).strip() == story["title"], story["path"]
             assert "{{BASE}}" not in page or story["encoding"] != "utf-8"
+            # a full date-time is on the page exactly when the manifest says so
+            assert (story["date"] in page) == (story["date_on_page"] == story["date"]), story["path"]
         for path in manifest["non_stories"] + manifest["disallowed"]:
             status, _, _ = fetch(site.url(path))
             assert status == 200, path

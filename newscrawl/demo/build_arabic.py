@@ -541,6 +541,15 @@ def pagination_numbered(slug: str, current: int, total: int) -> str:
     return f'      <nav class="pagination">الصفحة: {" ".join(links)}</nav>'
 
 
+def date_on_page(s: dict) -> str:
+    """The most precise date the page itself gives (a visible date has no time or offset)."""
+    if s["date_style"] == "visible":
+        return s["date"][:10]
+    if s["date_style"] == "eastern":
+        return s["date"][:19]  # day and time, but no UTC offset
+    return s["date"]
+
+
 def build() -> None:
     if SITE.exists():
         shutil.rmtree(SITE)
@@ -595,6 +604,7 @@ def build() -> None:
                 "path": s["path"],
                 "title": s["title"],
                 "date": s["date"],
+                "date_on_page": date_on_page(s),
                 "authors": s["authors"],
                 "section": s["section"][1],
                 "reachable_via": s["reachable_via"],

@@ -693,6 +693,7 @@ def build() -> None:
                 "path": s["path"],
                 "title": s["title"],
                 "date": s["date"],
+                "date_on_page": s["date"],
                 "date_modified": s["modified"],
                 "authors": [AUTHORS[a] for a in s["authors"]],
                 "section": SECTIONS[s["section"]],
