@@ -20,7 +20,7 @@ AGENCY = "وكالة عربي اليوم الإخبارية"
 
 SEED = [p.strip() for p in (HERE / "seed-article.txt").read_text(encoding="utf-8").split("\n\n")]
 SEED = [p for p in SEED if p]
-(SEED_TITLE, SEED_LEAD, SEED_BYLINE, *_rest) = SEED
+SEED_TITLE, SEED_LEAD, SEED_BYLINE = SEED[:3]
 COOKIE_TEXT = next(p for p in SEED if p.startswith("يستخدم هذا الموقع"))
 TICKER_LABEL = SEED[-1]  # "عاجــــــل"
 COOKIE_MAIN = COOKIE_TEXT.removesuffix(" قبول اقرأ المزيد")
@@ -210,10 +210,6 @@ NEWS_SITEMAP = ["seed", "blackout", "redline", "lng", "sudan"]  # "sudan" only h
 TICKER = [("seed", "عاجل: لافروف وشكري يبحثان هاتفياً تنسيق الجهود بشأن سوريا وليبيا"),
           (None, "وزير الخارجية المصري يصل إلى موسكو في زيارة رسمية")]
 
-MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس",
-          "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"]
-
-
 # -- page chrome -----------------------------------------------------------------------
 
 def page(title: str, main: str, *, head: str = "", charset: str = "utf-8",
@@ -313,11 +309,6 @@ def date_markup(s: dict) -> str:
     if s["date_style"] == "meta":
         return f'<time class="published" datetime="{s["date"]}">{s["visible_date"]}</time>'
     return f'<span class="post-date">{s["visible_date"]}</span>'
-
-
-def link(key: str) -> str:
-    s = BY_KEY[key]
-    return f'<a href="{s["path"]}">{escape(s["title"])}</a>'
 
 
 def seed_body() -> str:
