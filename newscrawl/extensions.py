@@ -9,13 +9,25 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
+IGNORED_REQUEST = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
+
+
+def errors_by_kind(stats: dict) -> dict[str, int]:
+    """Failed fetches by exception type and HTTP status, and spider exceptions. Requests that
+    robots.txt forbids are not errors (they are counted as robotstxt/forbidden)."""
+    errors = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/exception_type_count/") and key != IGNORED_REQUEST:
+            errors[key.rsplit(".", 1)[-1].rsplit("/", 1)[-1]] = int(value)
+        elif key.startswith("httperror/response_ignored_status_count/"):
+            errors["HTTP " + key.rsplit("/", 1)[-1]] = int(value)
+        elif key.startswith("spider_exceptions/") and key != "spider_exceptions/count":
+            errors["spider " + key.rsplit("/", 1)[-1]] = int(value)
+    return errors
+
+
 def error_count(stats: dict) -> int:
-    """Failed fetches and errors logged: download exceptions, HTTP errors, spider exceptions."""
-    return int(
-        stats.get("downloader/exception_count", 0)
-        + stats.get("httperror/response_ignored_count", 0)
-        + stats.get("spider_exceptions/count", 0)
-    )
+    return sum(errors_by_kind(stats).values())
 
 
 def progress_line(stats: dict, elapsed: float) -> str:

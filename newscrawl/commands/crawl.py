@@ -7,13 +7,12 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, CommandError
 from newscrawl.dates import parse_since
-from newscrawl.extensions import error_count
+from newscrawl.extensions import error_count, errors_by_kind
 from newscrawl.spiders.news import check_start_url, split_start_urls
 
 FEED_OPTIONS = {
@@ -37,8 +36,9 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `crawl` and `demo`."""
     parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched (default: no limit)")
     parser.add_argument("--max-depth", type=int, metavar="N", help="follow listings and pagination at most N hops from a start URL (default: no limit)")
-    parser.add_argument("--since", metavar="DATE", help="skip stories published before DATE (YYYY-MM-DD, ISO date-time, or an age: 36h, 7d, 2w)")
-    parser.add_argument("--state", metavar="DIR", help="keep dedup state in DIR across runs (only new or updated stories are exported)")
+    parser.add_argument("--since", metavar="DATE", help="skip stories published before DATE (YYYY-MM-DD or an ISO date-time)")
+    parser.add_argument("--max-age", metavar="AGE", help="skip stories older than AGE (36h, 7d, 2w); the later of --since and --max-age wins")
+    parser.add_argument("--state", metavar="DIR", help="keep dedup state and the run journal in DIR: later runs export only new or updated stories, and a killed run is resumed by the same command")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy or newscrawl setting (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO) instead of warnings only")
@@ -50,8 +50,9 @@ def register(subparsers) -> None:
         "crawl", help="crawl news sites and write one JSON line per story",
         description="Crawl news sites from their home, section, feed or sitemap URLs and write one JSON line per story.",
     )
-    parser.add_argument("urls", nargs="+", metavar="URL", help="start URLs: home or section pages, RSS/Atom feeds, sitemaps (comma-separated lists accepted)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="export file (JSON Lines); default output/news/<UTC timestamp>.jsonl")
+    parser.add_argument("urls", nargs="*", metavar="URL", help="start URLs: home or section pages, RSS/Atom feeds, sitemaps (comma-separated lists accepted)")
+    parser.add_argument("--sites", metavar="FILE", help="a site list (TOML or YAML): name, start URLs, language, date locale, profile, delay, concurrency per site")
+    parser.add_argument("-o", "--output", metavar="FILE", help="export file (JSON Lines); default output/news/<run id>.jsonl")
     add_crawl_options(parser)
     parser.set_defaults(func=run)
 
@@ -64,11 +65,6 @@ def parse_setting_overrides(pairs: Sequence[str]) -> dict[str, str]:
             raise CommandError(f"-s expects NAME=VALUE, got {pair!r}")
         overrides[name.strip()] = value
     return overrides
-
-
-def default_export_path(spider_name: str = "news") -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
-    return Path("output") / spider_name / f"{stamp}.jsonl"
 
 
 def check_writable(path: Path) -> Path:
@@ -86,25 +82,22 @@ def check_writable(path: Path) -> Path:
     return path
 
 
-def build_settings(export_path: Path, args: argparse.Namespace, extra: Optional[dict] = None):
+def build_settings(args: argparse.Namespace, extra: Optional[dict] = None):
+    """Project settings, then the command's options, then `extra` (FEEDS and run identity
+    from the caller), then -s overrides, which win over everything."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("newscrawl.settings", priority="project")
-    settings.set("FEEDS", {str(export_path): dict(FEED_OPTIONS)}, priority="cmdline")
-    settings.set("NEWSCRAWL_EXPORT_PATH", str(export_path), priority="cmdline")
     settings.set("LOG_LEVEL", "INFO" if args.verbose else "WARNING", priority="cmdline")
     settings.set("NEWSCRAWL_PROGRESS_INTERVAL", 0 if args.quiet else 2, priority="cmdline")
     if args.max_pages:
         settings.set("CLOSESPIDER_PAGECOUNT", args.max_pages, priority="cmdline")
     if args.max_depth:
         settings.set("NEWSCRAWL_MAX_DEPTH", args.max_depth, priority="cmdline")
-    if args.since:
-        try:
-            parse_since(args.since)
-        except ValueError as exc:
-            raise CommandError(f"--since: {exc}") from None
-        settings.set("NEWSCRAWL_SINCE", args.since, priority="cmdline")
+    since = effective_since(args)
+    if since:
+        settings.set("NEWSCRAWL_SINCE", since.isoformat(), priority="cmdline")
     if args.state:
         settings.set("NEWSCRAWL_STATE_DIR", str(Path(args.state).expanduser()), priority="cmdline")
     for name, value in (extra or {}).items():
@@ -114,12 +107,24 @@ def build_settings(export_path: Path, args: argparse.Namespace, extra: Optional[
     return settings
 
 
+def effective_since(args: argparse.Namespace):
+    bounds = []
+    for option, value in (("--since", args.since), ("--max-age", getattr(args, "max_age", None))):
+        if not value:
+            continue
+        try:
+            bounds.append(parse_since(value))
+        except ValueError as exc:
+            raise CommandError(f"{option}: {exc}") from None
+    return max(bounds) if bounds else None
+
+
 def run_crawl(start_urls: list[str], export_path: Path, args: argparse.Namespace, extra_settings: Optional[dict] = None) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess
 
     from newscrawl.spiders.news import NewsSpider
 
-    settings = build_settings(export_path, args, extra_settings)
+    settings = build_settings(args, extra_settings)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
@@ -144,7 +149,7 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
     s = result.stats
     pages = {k.split("/", 2)[-1]: v for k, v in s.items() if k.startswith("newscrawl/pages/")}
     removed = {k.rsplit("/", 1)[-1]: v for k, v in s.items() if k.startswith("cleaning/removed/")}
-    errors = {k: v for k, v in s.items() if k.startswith(("downloader/exception_type_count/", "spider_exceptions/")) and k != "spider_exceptions/count"}
+    errors = errors_by_kind(s)
     statuses = {k.rsplit("/", 1)[-1]: v for k, v in s.items() if k.startswith("downloader/response_status_count/")}
     lines = [
         "",
@@ -159,20 +164,95 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
         f"  duplicates        {s.get('dedup/duplicates', 0)} skipped, {s.get('dedup/revisions', 0)} revisions",
         f"  dropped           {s.get('items/dropped/incomplete', 0)} not stories, {s.get('items/dropped/before_since', 0) + s.get('newscrawl/skipped/before_since', 0)} before --since",
         f"  robots.txt        {s.get('robotstxt/forbidden', 0)} URLs not fetched (disallowed)",
-        f"  errors            {error_count(s)}" + (" (" + ", ".join(f"{k.rsplit('/', 1)[-1]}: {v}" for k, v in sorted(errors.items())) + ")" if errors else ""),
+        f"  errors            {error_count(s)}" + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) + ")" if errors else ""),
     ]
     if removed:
         lines.append("  cleaned out       " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
     return "\n".join(lines) + "\n"
 
 
-def run(args: argparse.Namespace) -> int:
+def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
+    from newscrawl.sitelist import SiteListError, load_site_list
+
+    sites = []
+    if getattr(args, "sites", None):
+        try:
+            sites = load_site_list(Path(args.sites))
+        except SiteListError as exc:
+            raise CommandError(str(exc)) from None
     try:
-        start_urls = [check_start_url(u) for raw in args.urls for u in split_start_urls(raw)]
+        urls = [check_start_url(u) for raw in args.urls for u in split_start_urls(raw)]
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    export_path = check_writable(Path(args.output) if args.output else default_export_path())
-    result = run_crawl(start_urls, export_path, args)
+    urls += [u for site in sites for u in site.start_urls if u not in urls]
+    if not urls:
+        raise CommandError("no start URLs: give URLs or --sites FILE")
+    return urls, sites
+
+
+def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_path: Optional[Path],
+                     default_dir: Path, sites: Optional[list] = None) -> int:
+    """One scheduled-run-safe crawl: plan (or resume) the run, write under .part, rename into
+    place at the end, write the summary JSON beside the export, print the summary."""
+    from newscrawl import runs
+    from newscrawl.sitelist import download_slots
+
+    state_dir = Path(args.state).expanduser() if args.state else None
+    plan = runs.plan_run(state_dir, export_path, default_dir)
+    check_writable(plan.export_path)
+    if plan.resumed and plan.recovered_lines:
+        register_recovered(plan, state_dir)
+    runs.start_run(plan, state_dir, start_urls)
+    extra = {
+        "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, overwrite=not plan.resumed)},
+        "NEWSCRAWL_EXPORT_PATH": str(plan.export_path),
+        "NEWSCRAWL_RUN_ID": plan.run_id,
+    }
+    if sites:
+        extra["NEWSCRAWL_SITES"] = [site.to_dict() for site in sites]
+        slots = download_slots(sites)
+        if slots:
+            extra["DOWNLOAD_SLOTS"] = slots
+    result = run_crawl(start_urls, plan.export_path, args, extra)
+    finished = result.stats.get("finish_reason") in ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
+    runs.end_run(plan, state_dir, finished)
+    ended_at = runs.utc_now()
+    figures = runs.site_figures(plan.export_path if plan.export_path.exists() else plan.part_path)
+    found = {k.split("/")[2]: v for k, v in result.stats.items() if k.startswith("newscrawl/site/") and k.endswith("/stories_found")}
+    warnings = runs.monitor_warnings(state_dir, found, figures) if finished else []
+    exit_code = result.exit_code if finished or result.exit_code != EXIT_OK else EXIT_INTERRUPTED
+    summary_file = runs.write_summary(plan, result.stats, result.stats.get("finish_reason", "unknown"), exit_code,
+                                      start_urls, errors_by_kind(result.stats), figures, warnings, ended_at)
     if not args.quiet:
         sys.stderr.write(format_summary(result, start_urls))
-    return result.exit_code
+        sys.stderr.write(f"  summary           {summary_file}\n")
+        if plan.resumed:
+            sys.stderr.write(f"  resumed run       {plan.run_id} ({plan.recovered_lines} stories kept from the interrupted run)\n")
+        for line in warnings:
+            sys.stderr.write(f"  {line}\n")
+    return exit_code
+
+
+def register_recovered(plan, state_dir: Optional[Path]) -> None:
+    """Stories already written by the interrupted run are known to dedup before the resumed
+    crawl starts, so none of them is exported a second time."""
+    from newscrawl import runs
+    from newscrawl.dedup.deduplicator import Deduplicator
+    from newscrawl.dedup.store import open_store
+    from newscrawl.items import Article
+
+    if not state_dir:
+        return
+    dedup = Deduplicator(open_store(str(state_dir)))
+    try:
+        for record in runs.read_records(plan.part_path):
+            dedup.process(Article.from_dict(record))
+        dedup.store.commit()
+    finally:
+        dedup.close()
+
+
+def run(args: argparse.Namespace) -> int:
+    start_urls, sites = start_urls_of(args)
+    export_path = Path(args.output).expanduser() if args.output else None
+    return crawl_and_report(start_urls, args, export_path, Path("output") / "news", sites)

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newscrawl.commands.crawl import add_crawl_options, check_writable, format_summary, run_crawl
+from newscrawl.commands.crawl import add_crawl_options, crawl_and_report
 
 DEFAULT_OUTPUT = Path("output") / "demo.jsonl"
 
@@ -24,13 +24,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from newscrawl.demo.server import serve_sites
 
-    export_path = check_writable(Path(args.output))
     with serve_sites(args.sites) as servers:
         start_urls = [server.base_url + "/" for server in servers.values()]
         if not args.quiet:
             for name, server in servers.items():
                 print(f"serving demo site {name!r} at {server.base_url}/", file=sys.stderr)
-        result = run_crawl(start_urls, export_path, args)
-    if not args.quiet:
-        sys.stderr.write(format_summary(result, start_urls))
-    return result.exit_code
+        return crawl_and_report(start_urls, args, Path(args.output), Path("output"))

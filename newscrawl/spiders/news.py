@@ -63,6 +63,9 @@ class NewsSpider(scrapy.Spider):
         spider.max_listing_depth = settings.getint("NEWSCRAWL_MAX_DEPTH", 0)
         spider.use_sitemaps = settings.getbool("NEWSCRAWL_USE_SITEMAPS", True)
         spider.since = parse_since(settings.get("NEWSCRAWL_SINCE"))
+        # Per-site options from a site list (newscrawl crawl --sites), by registrable domain.
+        spider.site_options = {registrable_domain(u): site for site in settings.getlist("NEWSCRAWL_SITES") or []
+                               for u in site.get("start_urls", [])}
         if spider.use_sitemaps and settings.getbool("ROBOTSTXT_OBEY"):
             crawler.signals.connect(spider.on_robots_parsed, signal=signals.robots_parsed)
         return spider
@@ -155,7 +158,11 @@ class NewsSpider(scrapy.Spider):
                 article.date = listed_date.isoformat() if listed_date else None
             if not article.related_urls:
                 article.related_urls = [u for u in links.related if u != response.url]
+            site = self.site_options.get(registrable_domain(response.url)) or {}
+            if not article.language and site.get("language"):
+                article.language = site["language"]
             self._count("stories/found")
+            self._count(f"site/{registrable_domain(response.url)}/stories_found")
             yield article
             related_depth = meta.get("nc_related_depth", 0)
             if related_depth < self.related_depth_limit:

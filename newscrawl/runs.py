@@ -1,0 +1,220 @@
+"""Run output that schedulers can trust.
+
+A run writes its export under `<export>.part` and renames it into place when it ends, so
+the next step of a pipeline never sees a half-written file. With a state folder
+(`--state DIR`), a journal there (`run.json`) records the run in progress: a run that was
+killed (even with kill -9) is resumed by the same command, which drops the partial last
+line of the `.part` file, registers its stories with dedup (so none is exported twice) and
+appends the rest. A summary (`<export>.summary.json`) is written beside every export, and
+per-site figures are kept in the state (`monitor.json`) to warn when a site's story count or
+field coverage drops far below its previous run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, Optional
+
+RUN_JOURNAL = "run.json"
+MONITOR_FILE = "monitor.json"
+COVERAGE_FIELDS = ("date", "authors", "language", "section", "image", "canonical_url")
+# A site is flagged when it yields less than this share of its previous story count, or when a
+# field's coverage falls by more than this many percentage points.
+COUNT_DROP_RATIO = 0.5
+COVERAGE_DROP_POINTS = 30.0
+
+
+@dataclass
+class RunPlan:
+    run_id: str
+    export_path: Path
+    part_path: Path
+    resumed: bool = False
+    recovered_lines: int = 0
+    started_at: str = ""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ") + "-" + secrets.token_hex(2)
+
+
+def part_path(export_path: Path) -> Path:
+    return export_path.with_name(export_path.name + ".part")
+
+
+def summary_path(export_path: Path) -> Path:
+    return export_path.with_name(export_path.name + ".summary.json")
+
+
+def _write_json_atomic(path: Path, data) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _read_json(path: Path) -> Optional[dict]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError):
+        return None
+
+
+def drop_partial_last_line(path: Path) -> int:
+    """Cut a file back to its last complete line; return the number of complete lines."""
+    if not path.exists():
+        return 0
+    with open(path, "r+b") as fh:
+        data = fh.read()
+        end = data.rfind(b"\n") + 1
+        if end != len(data):
+            fh.truncate(end)
+            fh.flush()
+            os.fsync(fh.fileno())
+    return data[:end].count(b"\n")
+
+
+def read_records(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict):
+                    yield record
+
+
+def plan_run(state_dir: Optional[Path], export_path: Optional[Path], default_dir: Path) -> RunPlan:
+    """Decide this run's id and files: resume the unfinished run of the state folder when it
+    wrote to the same export path (or no path was given), else start a new run."""
+    journal = _read_json(state_dir / RUN_JOURNAL) if state_dir else None
+    if journal and journal.get("status") in ("running", "interrupted"):
+        old_export = Path(journal["export_path"])
+        old_part = part_path(old_export)
+        if export_path is None or export_path.resolve() == old_export.resolve():
+            lines = drop_partial_last_line(old_part)
+            return RunPlan(journal["run_id"], old_export, old_part, resumed=True, recovered_lines=lines,
+                           started_at=journal.get("started_at") or utc_now())
+        # A different export now: close the abandoned one so it is not left half-written.
+        if old_part.exists():
+            drop_partial_last_line(old_part)
+            os.replace(old_part, old_export)
+    run_id = new_run_id()
+    export = export_path or default_dir / f"{run_id}.jsonl"
+    return RunPlan(run_id, export, part_path(export), started_at=utc_now())
+
+
+def start_run(plan: RunPlan, state_dir: Optional[Path], sites: list[str]) -> None:
+    if not plan.resumed and plan.part_path.exists():
+        plan.part_path.unlink()  # a stale .part of an unrelated earlier run
+    if state_dir:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        _write_json_atomic(state_dir / RUN_JOURNAL, {
+            "run_id": plan.run_id, "export_path": str(plan.export_path), "status": "running",
+            "started_at": plan.started_at, "sites": sites,
+        })
+
+
+def end_run(plan: RunPlan, state_dir: Optional[Path], finished: bool) -> bool:
+    """Rename the export into place. A run with a state folder that did not finish keeps its
+    .part file for the resume; without a state folder there is no resume, so the complete
+    lines written so far are put in place (the exit code says the run was interrupted).
+    Returns whether the export is in place."""
+    drop_partial_last_line(plan.part_path)
+    in_place = finished or not state_dir
+    if in_place:
+        if plan.part_path.exists():
+            os.replace(plan.part_path, plan.export_path)
+        else:
+            plan.export_path.touch()
+    if state_dir:
+        journal = _read_json(state_dir / RUN_JOURNAL) or {}
+        journal.update({"status": "finished" if finished else "interrupted", "ended_at": utc_now()})
+        _write_json_atomic(state_dir / RUN_JOURNAL, journal)
+    return in_place
+
+
+def site_figures(export: Path) -> dict[str, dict]:
+    """Per site (domain): stories in the export and the share of them with each field."""
+    counts: Counter = Counter()
+    present: dict[str, Counter] = defaultdict(Counter)
+    if export.exists():
+        for record in read_records(export):
+            site = record.get("domain") or "?"
+            counts[site] += 1
+            for name in COVERAGE_FIELDS:
+                if record.get(name):
+                    present[site][name] += 1
+    return {
+        site: {"stories": n, "coverage": {name: round(100.0 * present[site][name] / n, 1) for name in COVERAGE_FIELDS}}
+        for site, n in sorted(counts.items())
+    }
+
+
+def monitor_warnings(state_dir: Optional[Path], found_per_site: dict[str, int], figures: dict[str, dict]) -> list[str]:
+    """Compare with the previous run kept in the state; record this run for the next one.
+    Story counts compare stories *found* (a daily run exports only new ones)."""
+    if not state_dir:
+        return []
+    path = state_dir / MONITOR_FILE
+    previous = (_read_json(path) or {}).get("sites", {})
+    warnings = []
+    current = {}
+    for site in sorted(set(found_per_site) | set(previous)):
+        found = found_per_site.get(site, 0)
+        coverage = figures.get(site, {}).get("coverage") or previous.get(site, {}).get("coverage") or {}
+        current[site] = {"found": found, "coverage": coverage}
+        before = previous.get(site)
+        if not before:
+            continue
+        if before.get("found", 0) >= 4 and found < COUNT_DROP_RATIO * before["found"]:
+            warnings.append(f"WARNING {site}: {found} stories found, previous run {before['found']}")
+        for name, value in (figures.get(site, {}).get("coverage") or {}).items():
+            old = (before.get("coverage") or {}).get(name)
+            if old is not None and old - value > COVERAGE_DROP_POINTS:
+                warnings.append(f"WARNING {site}: {name} coverage {value:.0f}%, previous run {old:.0f}%")
+    _write_json_atomic(path, {"updated_at": utc_now(), "sites": current})
+    return warnings
+
+
+def write_summary(plan: RunPlan, stats: dict, finish_reason: str, exit_code: int, sites: list[str],
+                  errors_by_kind: dict, figures: dict, warnings: list[str], ended_at: str) -> Path:
+    found = {k.split("/")[2]: v for k, v in stats.items() if k.startswith("newscrawl/site/") and k.endswith("/stories_found")}
+    summary = {
+        "run_id": plan.run_id,
+        "resumed": plan.resumed,
+        "start_time": plan.started_at,
+        "end_time": ended_at,
+        "finish_reason": finish_reason,
+        "exit_code": exit_code,
+        "sites": sites,
+        "export": str(plan.export_path),
+        "pages_fetched": int(stats.get("response_received_count", 0)),
+        "stories_exported": int(stats.get("item_scraped_count", 0)),
+        "stories_recovered_from_interrupted_run": plan.recovered_lines,
+        "duplicates": int(stats.get("dedup/duplicates", 0)),
+        "revisions": int(stats.get("dedup/revisions", 0)),
+        "unchanged": int(stats.get("dedup/unchanged", 0)),
+        "errors": errors_by_kind,
+        "per_site": {site: {"stories_found": found.get(site, 0), **figures.get(site, {"stories": 0, "coverage": {}})}
+                     for site in sorted(set(found) | set(figures))},
+        "warnings": warnings,
+    }
+    path = summary_path(plan.export_path)
+    _write_json_atomic(path, summary)
+    return path

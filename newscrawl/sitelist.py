@@ -1,0 +1,98 @@
+"""Site lists (`newscrawl crawl --sites FILE`): TOML or YAML, one entry per site.
+
+    [[sites]]
+    name = "arabi-alyaum"
+    start_urls = ["https://example-ar.com/", "https://example-ar.com/rss.xml"]
+    language = "ar"          # optional: used when a page does not say
+    date_locale = "ar-EG"    # optional: locale for visible dates
+    profile = "arabic"       # optional: site profile name (newscrawl/sites/<name>.toml)
+    delay = 1.0              # optional: seconds between requests to this site
+    concurrency = 2          # optional: parallel requests to this site
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlsplit
+
+import yaml
+
+KNOWN_KEYS = {"name", "start_urls", "language", "date_locale", "profile", "delay", "concurrency"}
+
+
+class SiteListError(ValueError):
+    pass
+
+
+@dataclass
+class Site:
+    name: str
+    start_urls: list[str]
+    language: Optional[str] = None
+    date_locale: Optional[str] = None
+    profile: Optional[str] = None
+    delay: Optional[float] = None
+    concurrency: Optional[int] = None
+    hosts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def load_site_list(path: Path) -> list[Site]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SiteListError(f"cannot read site list {path}: {exc.strerror or exc}") from None
+    try:
+        if path.suffix.lower() == ".toml":
+            data = tomllib.loads(raw.decode("utf-8"))
+        elif path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(raw.decode("utf-8"))
+        else:
+            raise SiteListError(f"site list must be .toml, .yaml or .yml: {path}")
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SiteListError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+    entries = data.get("sites") if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise SiteListError(f"{path}: expected a list of sites under 'sites'")
+    sites = []
+    for i, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict):
+            raise SiteListError(f"{path}: site #{i} is not a table/mapping")
+        unknown = set(entry) - KNOWN_KEYS
+        if unknown:
+            raise SiteListError(f"{path}: site #{i}: unknown keys {sorted(unknown)} (known: {sorted(KNOWN_KEYS)})")
+        urls = entry.get("start_urls")
+        if isinstance(urls, str):
+            urls = [urls]
+        if not urls or not all(isinstance(u, str) and urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc for u in urls):
+            raise SiteListError(f"{path}: site #{i}: start_urls must be a list of http(s) URLs")
+        name = str(entry.get("name") or urlsplit(urls[0]).netloc)
+        site = Site(
+            name=name, start_urls=list(urls), language=entry.get("language"), date_locale=entry.get("date_locale"),
+            profile=entry.get("profile"),
+            delay=float(entry["delay"]) if entry.get("delay") is not None else None,
+            concurrency=int(entry["concurrency"]) if entry.get("concurrency") is not None else None,
+            hosts=sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}),
+        )
+        sites.append(site)
+    return sites
+
+
+def download_slots(sites: list[Site]) -> dict:
+    """Per-site politeness as Scrapy DOWNLOAD_SLOTS (keyed by host name)."""
+    slots = {}
+    for site in sites:
+        options = {}
+        if site.delay is not None:
+            options["delay"] = site.delay
+        if site.concurrency is not None:
+            options["concurrency"] = site.concurrency
+        if options:
+            for host in site.hosts:
+                slots[host] = dict(options)
+    return slots
