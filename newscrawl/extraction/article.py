@@ -6,6 +6,7 @@ then the page itself. No Scrapy, no network.
 """
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
 from datetime import datetime, timezone
@@ -140,7 +141,7 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
     def is_site(part: str) -> bool:
         folded = _fold(part)
         compact = re.sub(r"[\W_]+", "", folded)
-        if not compact:
+        if not compact or _DATE_PART.match(part):
             return True
         return any(compact == n or (len(n) >= 4 and (n in compact or compact in n) and len(compact) <= len(n) + 12)
                    for n in compact_names)
@@ -159,37 +160,79 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
     return out.strip()
 
 
+KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|overhead|spitzmarke", re.I)
+_DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
+
+
+def _heading_text(h1: HtmlElement) -> str:
+    """An <h1>'s text without a kicker (overline) inside it; parts joined by a space."""
+    parts = []
+    for node in h1.iter():
+        if node is not h1 and KICKER_CLASS.search(node.get("class") or ""):
+            continue
+        if any(KICKER_CLASS.search(a.get("class") or "") for a in node.iterancestors() if a is not h1 and h1 in a.iterancestors()):
+            continue
+        if node.text and node is not h1 or node is h1 and node.text:
+            parts.append(node.text)
+        if node is not h1 and node.tail:
+            parts.append(node.tail)
+    text = " ".join(" ".join(parts).split())
+    return text.strip(" -–—|:")
+
+
+def _strip_kicker(value: str, others: list[str]) -> str:
+    """'Kicker: Headline' -> 'Headline' when another source gives 'Headline' alone."""
+    folded = _fold(value)
+    for other in others:
+        other_folded = _fold(other)
+        if other_folded and other_folded != folded and folded.endswith(other_folded):
+            head = folded[: -len(other_folded)].rstrip()
+            if head.endswith((":", " -", " –", " —", "/", "|")) and len(other_folded.split()) >= 3:
+                return other
+    return value
+
+
 def extract_title(page: Page) -> Optional[str]:
     for el in page.profile_elements("title"):
         text = _text(el)
         if text:
             return text
     sites = _site_names(page)
-    ld_headline = text_of(page.ld("headline")) or text_of(page.ld("name"))
-    meta_titles = [t for t in page.data.all(*TITLE_META)]
-    tag_title = page.data.title_tag
-    candidates = [c for c in [ld_headline, *meta_titles, tag_title] if c]
-    cleaned = [strip_site_suffix(" ".join(c.split()), sites) for c in candidates]
-    folded = {_fold(c) for c in cleaned} | {_fold(" ".join(c.split())) for c in candidates}
-    h1_texts = [_text(h) for h in page.data.h1[:8]]
-    h1_texts = [t for t in h1_texts if 3 <= len(t) <= 400]
-    # A visible headline confirmed by the markup is the best evidence.
-    for text in h1_texts:
-        if _fold(text) in folded:
-            return text
-    if ld_headline and not ld_headline.rstrip().endswith(("...", "…")):
-        return " ".join(ld_headline.split())
-    for text in h1_texts:  # the <h1> starts the <title>: the rest is the site suffix
-        if tag_title and _fold(tag_title).startswith(_fold(text)) and len(text) > 10:
-            return text
-    for raw, clean in zip(candidates, cleaned):
-        if raw is not tag_title and clean:
-            return clean
-    if h1_texts:
-        return h1_texts[0]
-    if tag_title:
-        return strip_site_suffix(tag_title, sites)
-    return None
+
+    def clean(value: Optional[str], strip_site: bool = True) -> Optional[str]:
+        if not value:
+            return None
+        value = " ".join(html_lib.unescape(value).split())
+        return (strip_site_suffix(value, sites) if strip_site else value) or None
+
+    ld = clean(text_of(page.ld("headline")) or text_of(page.ld("name")), strip_site=False)
+    if ld and ld.endswith(("...", "…")):
+        ld = None  # truncated to the 110 characters search engines show
+    og = clean(page.data.first("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title"))
+    tag = clean(page.data.title_tag)
+    h1 = None
+    for el in page.data.h1[:5]:
+        text = _heading_text(el)
+        if 3 <= len(text) <= 400:
+            h1 = text
+            break
+    if not (ld or og or h1 or tag):
+        return None
+    # Only between metadata sources: a visible <h1> often leaves the kicker in its own element.
+    meta_titles = [c for c in (ld, og) if c]
+    ld, og, tag = (_strip_kicker(c, meta_titles) if c else None for c in (ld, og, tag))
+    if ld and og and _fold(ld) != _fold(og):
+        # The <title> carries the search-engine headline; the source that differs from it
+        # is the editorial one.
+        if tag and _fold(tag) == _fold(ld):
+            return og
+        return ld
+    for candidate in (ld, og):
+        if candidate:
+            return candidate
+    if h1:
+        return h1
+    return tag
 
 
 # --- dates -------------------------------------------------------------------------------
@@ -253,51 +296,90 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
 
 # --- authors -----------------------------------------------------------------------------
 
+def _microdata_authors(page: Page) -> list[str]:
+    """itemprop=author inside the page's first article-typed itemscope (not in teasers)."""
+    props = microdata(page.tree, page.data)
+    names: list[str] = []
+    first_scope = None
+    for el in props.get("author", [])[:20]:
+        scope = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+        itemtype = (scope.get("itemtype") or "").lower() if scope is not None else ""
+        if scope is not None and not any(k in itemtype for k in ("article", "posting", "report")):
+            continue
+        if first_scope is None:
+            first_scope = scope
+        elif scope is not first_scope:
+            continue
+        inner = [e for e in el.iter() if e is not el and (e.get("itemprop") or "").lower() == "name"]
+        text = itemprop_value(inner[0]) if inner else _text(el)
+        if text and len(text) < 120:
+            names.extend(author_rules.split_names(text))
+    return names
+
+
+def _byline_authors(page: Page) -> list[str]:
+    for el in BYLINE_XPATH(page.tree)[:12]:
+        classes = (el.get("class") or "").lower()
+        if "comment" in classes or "quote" in classes:
+            continue
+        text = " ".join(" ".join(el.itertext()).split())  # "Von<span>Name</span>": keep the words apart
+        if not text or len(text) > 150:
+            continue
+        names = author_rules.split_names(text)
+        if names:
+            return names
+    return []
+
+
 def extract_authors(page: Page) -> list[str]:
     names: list[str] = []
     for el in page.profile_elements("authors"):
         names.extend(author_rules.split_names(_text(el)))
     if names:
         return author_rules.dedupe(names)
-    orgs: list[str] = []
+    sites = _site_names(page)
+    weak: list[str] = []  # the publisher named as author: used only when nothing better exists
+
+    def strong(found: list[str]) -> list[str]:
+        good = [n for n in found if not author_rules.is_site_name(n, sites)]
+        if not good:
+            weak.extend(found)
+        return good
+
     if page.article_ld:
         for key in ("author", "creator"):
             value = page.article_ld.get(key)
             if value:
-                persons, organisations = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
-                names.extend(persons)
-                orgs.extend(organisations)
-                if persons or organisations:
+                # The article's own author list is taken as given, organisations included.
+                found, _orgs = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
+                if found:
+                    people = [n for n in found if not author_rules.is_domain_like(n)]
+                    names = people or found
                     break
     if names:
         return author_rules.dedupe(names)
     for key in AUTHOR_META:
+        found = []
         for value in page.data.all(key):
             if value.startswith(("http://", "https://", "/")):
                 continue
-            names.extend(author_rules.split_names(value))
+            parts = author_rules.split_names(value)
+            if any(author_rules.is_site_name(p, sites) for p in parts) or re.search(r"\w\.[a-z]{2,4}\b", value):
+                weak.extend(parts[:1])  # "mdr.de", "hessenschau.de, Frankfurt, Germany": the publisher
+                continue
+            found.extend(parts)
+        names = strong(found)
         if names:
             return author_rules.dedupe(names)
-    if orgs:
-        return author_rules.dedupe(orgs)
-    props = microdata(page.tree, page.data)
-    for el in props.get("author", [])[:10]:
-        inner = [e for e in el.iter() if e is not el and (e.get("itemprop") or "").lower() == "name"]
-        text = itemprop_value(inner[0]) if inner else _text(el)
-        if text and len(text) < 120:
-            names.extend(author_rules.split_names(text))
-    if names:
-        return author_rules.dedupe(names)
-    for el in BYLINE_XPATH(page.tree)[:12]:
-        text = _text(el)
-        if not text or len(text) > 150:
-            continue
-        names.extend(author_rules.split_names(text))
+    for finder in (_microdata_authors, _byline_authors):
+        names = strong(finder(page))
         if names:
-            break
-    if not names and (page.language_hint == "ar" or page.language_hint is None):
-        names.extend(_arabic_byline(page))
-    return author_rules.dedupe(names)
+            return author_rules.dedupe(names)
+    if page.language_hint in ("ar", None):
+        names = strong(_arabic_byline(page))
+        if names:
+            return author_rules.dedupe(names)
+    return author_rules.dedupe(weak)
 
 
 def _arabic_byline(page: Page) -> list[str]:

@@ -34,6 +34,8 @@ def _clean_one(name: str) -> Optional[str]:
     name = _URL.sub(" ", _EMAIL.sub(" ", name))
     name = _HANDLE.sub(" ", name)
     name = _PARENS.sub(" ", name)
+    name = re.sub(r"\s*[(\[].*$", "", name)  # an unclosed parenthesis: the rest is not the name
+    name = re.sub(r"\s\d.*$", "", name)  # "Jane Doe 30 August 2023": a date glued to the byline
     name = " ".join(name.split()).strip(" .,:;-–—|·•\"'“”„«»")
     for _ in range(2):
         stripped = lex["prefix_re"].sub("", name).strip(" .,:;-–—|")
@@ -77,17 +79,25 @@ def dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _flat(value: Any) -> list:
+    if isinstance(value, list):
+        out = []
+        for item in value:
+            out.extend(_flat(item))
+        return out
+    return [value]
+
+
 def from_jsonld(value: Any, resolve) -> tuple[list[str], list[str]]:
-    """(persons, organisations) from a JSON-LD author/creator value."""
-    persons: list[str] = []
+    """(names in order, the organisations among them) from a JSON-LD author/creator value."""
+    names: list[str] = []
     orgs: list[str] = []
-    items = value if isinstance(value, list) else [value]
-    for item in items:
+    for item in _flat(value):
         item = resolve(item)
         if isinstance(item, str):
             if item.startswith(("http://", "https://")):
                 continue
-            persons.extend(split_names(item))
+            names.extend(split_names(item))
         elif isinstance(item, dict):
             name = item.get("name")
             if isinstance(name, list):
@@ -99,10 +109,32 @@ def from_jsonld(value: Any, resolve) -> tuple[list[str], list[str]]:
                 continue
             types = item.get("@type")
             types = {t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
-            if types & {"organization", "newsmediaorganization", "corporation"}:
+            if types & {"organization", "newsmediaorganization", "corporation", "newsagency"}:
                 cleaned = _clean_one(name)
                 if cleaned:
                     orgs.append(cleaned)
+                    names.append(cleaned)
             else:
-                persons.extend(split_names(name))
-    return persons, orgs
+                names.extend(split_names(name))
+    return names, orgs
+
+
+_DOMAIN_LIKE = re.compile(r"^[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.I)
+
+
+def is_domain_like(name: str) -> bool:
+    return bool(_DOMAIN_LIKE.match(name.strip()))
+
+
+def is_site_name(name: str, site_names: Iterable[str]) -> bool:
+    """The publisher itself given as the author ("mdr.de", "n-tv NACHRICHTEN")."""
+    compact = re.sub(r"[\W_]+", "", name.casefold())
+    if not compact:
+        return True
+    if _DOMAIN_LIKE.match(name.strip()):
+        return True
+    for site in site_names:
+        site = re.sub(r"[\W_]+", "", site.casefold())
+        if len(site) >= 3 and (site in compact or compact in site):
+            return True
+    return False
