@@ -1,22 +1,362 @@
-"""Generic body extractor: page tree -> list of paragraphs.
+"""Generic body extractor: page tree -> the story's paragraphs.
 
-STUB (trafilatura-based) so the rest of extraction can call it; the body work replaces it.
 Contract: extract_body(tree, url, title=None, jsonld_body=None, profile=None) -> list[str]
   tree        lxml.html.HtmlElement of the whole page (parsed once by extraction/article.py;
-              do not modify it in place: other fields are read from it too)
+              not modified here: other fields are read from it too)
   url         the page URL
-  title       the headline already extracted (to keep it out of the body)
+  title       the headline already extracted (kept out of the body)
   jsonld_body JSON-LD articleBody when the page gives one, else None
-  profile     dict of the site profile (newscrawl/sites/<name>.toml) or None
-Returns the paragraphs of the story, in order, without the headline.
+  profile     dict of the site profile or None (keys used: ``body``, ``remove``: CSS selectors)
+Returns the paragraphs of the story, in order, without the headline and the standfirst.
+
+How:
+1. A site profile with body selectors wins when its selectors find text.
+2. Otherwise trafilatura finds the main content (on its own copy of the tree; HTML comments
+   pruned there, because they disturb its heuristics). Its XML output is read block by block
+   (paragraphs, headings, list items, quotes, table rows) with the share of link text.
+3. Blocks that are not story text go: the headline, the standfirst (the page's meta
+   description at the start), link-only list items and lines (related stories), and service
+   lines from the per-language marker file (data/body_markers.toml).
+4. JSON-LD articleBody, where the page gives the full text, is a second opinion: it filters
+   the candidate's blocks when it covers them, and replaces the candidate when the candidate
+   is a clearly shorter part of it.
 """
 from __future__ import annotations
 
-import copy
-from typing import Any, Mapping, Optional
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Optional
+
+from lxml import etree
+from lxml.html import HtmlElement
 
 import trafilatura
-from lxml.html import HtmlElement
+from trafilatura.settings import use_config
+
+_DATA = Path(__file__).with_name("data") / "body_markers.toml"
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+# trafilatura never fetches anything for a tree input; the config also keeps its
+# extraction bounded (no timeout signal handling in worker threads).
+_CONFIG = use_config()
+_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+
+# prune HTML comments in trafilatura's own copy (comment nodes derail its scoring)
+_PRUNE = ["//comment()"]
+
+
+@dataclass
+class Block:
+    kind: str  # p, head, item, quote, row, other
+    text: str
+    link_share: float = 0.0  # share of the text inside links
+    rend: str = ""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@lru_cache(maxsize=1)
+def _marker_re() -> re.Pattern:
+    with open(_DATA, "rb") as fh:
+        data = tomllib.load(fh)
+    patterns = [p for group in data.get("lines", {}).values() for p in group]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _is_marker_line(text: str) -> bool:
+    return _marker_re().fullmatch(text) is not None
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _tokens(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _shingles(text: str, n: int = 4) -> set:
+    toks = _tokens(text)
+    if len(toks) < n:
+        return {tuple(toks)} if toks else set()
+    return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
+
+
+def _share_in(text: str, reference: set) -> float:
+    sh = _shingles(text)
+    if not sh:
+        return 0.0
+    return len(sh & reference) / len(sh)
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _text_and_links(elem: etree._Element) -> tuple[str, int]:
+    """Text of a trafilatura output element with <lb/> as newlines; chars inside <ref>."""
+    parts: list[str] = []
+    linked = 0
+
+    def walk(e: etree._Element, in_link: bool) -> None:
+        nonlocal linked
+        if e.tag == "lb":
+            parts.append("\n")
+        elif e.text:
+            parts.append(e.text)
+            if in_link or e.tag == "ref":
+                linked += len(e.text.strip())
+        for child in e:
+            walk(child, in_link or e.tag == "ref")
+            if child.tail:
+                parts.append(child.tail)
+                if in_link or e.tag == "ref":
+                    linked += len(child.tail.strip())
+
+    walk(elem, False)
+    lines = [_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+    return "\n".join(line for line in lines if line), linked
+
+
+_PARA_TAGS = {"p": "p", "code": "p", "pre": "p", "quote": "quote", "blockquote": "quote",
+              "head": "head", "h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head",
+              "h6": "head", "item": "item", "li": "item", "dt": "item", "dd": "item"}
+_SKIP_TAGS = {"graphic", "img", "figure", "script", "style", "noscript"}
+
+
+def _blocks_from_xml(body: etree._Element) -> list[Block]:
+    """Blocks of trafilatura's output tree (its XML, or HTML from its fallbacks)."""
+    blocks: list[Block] = []
+
+    def add(kind: str, elem: etree._Element, rend: str = "") -> None:
+        text, linked = _text_and_links(elem)
+        if text:
+            plain = len(text.replace("\n", "").replace(" ", "")) or 1
+            blocks.append(Block(kind, text, min(1.0, linked / plain), rend))
+
+    def loose(text: Optional[str]) -> None:
+        text = _SPACE.sub(" ", text or "").strip()
+        if text:
+            blocks.append(Block("other", text))
+
+    def walk(container: etree._Element) -> None:
+        loose(container.text)
+        for elem in container:
+            tag = elem.tag if isinstance(elem.tag, str) else ""
+            if tag in _SKIP_TAGS or not tag:
+                pass
+            elif tag in ("table",):
+                for row in elem.iter("row", "tr"):
+                    cells = [_text_and_links(c)[0] for c in row if c.tag in ("cell", "td", "th")]
+                    text = " ".join(c for c in cells if c)
+                    if text:
+                        blocks.append(Block("row", text))
+            elif tag in _PARA_TAGS:
+                if tag in ("item", "li") and any(c.tag in ("list", "ul", "ol", "p") for c in elem):
+                    walk(elem)  # an item that holds a list or paragraphs
+                else:
+                    add(_PARA_TAGS[tag], elem, elem.get("class", "") or elem.get("rend", ""))
+            elif tag in ("lb", "br", "hi", "ref", "a", "span", "b", "i", "em", "strong") and not len(elem):
+                # inline element directly in a container: its own line
+                loose(elem.text)
+            else:
+                walk(elem)  # list, div, section, ...
+            loose(elem.tail)
+
+    walk(body)
+    return blocks
+
+
+# --------------------------------------------------------------------------- filters
+
+
+def _meta_descriptions(tree: HtmlElement) -> list[str]:
+    out = []
+    for value in tree.xpath(
+        '//meta[@name="description" or @property="og:description" or @name="twitter:description"]/@content'
+    ):
+        value = _norm(value)
+        if value and value not in out:
+            out.append(value)
+    return out
+
+
+def _is_link_line(block: Block) -> bool:
+    """A list item or a line that is (almost) all link text: a related-story teaser."""
+    if block.link_share < 0.8:
+        return False
+    return block.kind in ("item", "head", "other") or len(block.text) < 200
+
+
+_LEAD_TOKENS = {
+    "lead", "leadtext", "intro", "introduction", "standfirst", "subtitle", "subline", "subhead",
+    "subheader", "subheadline", "summary", "excerpt", "teaser", "preface", "vorspann", "dek",
+    "deck", "abstract", "description", "strapline", "header", "head", "headline", "hero",
+}
+_NOT_LEAD_TOKENS = {"caption", "figcaption", "body", "content", "text", "paragraph"}
+_CLASS_SPLIT = re.compile(r"[^a-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_BLOCK_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "li", "ul", "section", "header", "span",
+               "strong", "b", "em", "blockquote", "figure"}
+
+
+def _class_tokens(elem: HtmlElement) -> set:
+    cls = (elem.get("class") or "") + " " + (elem.get("id") or "")
+    return {t.lower() for t in _CLASS_SPLIT.split(cls) if t}
+
+
+def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
+    """The page element a block of extracted text came from (first text-node match)."""
+    key = _norm(text)[:30]
+    if len(key) < 12:
+        return None
+    for elem in tree.iter():
+        t = elem.text
+        if t and t.lstrip()[:1] == key[:1] and _norm(t).startswith(key):
+            while elem.tag not in _BLOCK_TAGS and elem.getparent() is not None:
+                elem = elem.getparent()
+            return elem
+    return None
+
+
+def _is_standfirst(tree: HtmlElement, block: Block, desc_shingles: set) -> bool:
+    """Is this leading block the headline's standfirst (lead) rather than the first paragraph?
+
+    A paragraph that only repeats the meta description is often the story's first paragraph,
+    so the markup decides: a lead-like class on the element or a close ancestor (lead,
+    intro, standfirst, subtitle, header ...), or a heading that repeats the description."""
+    elem = _source_element(tree, block.text)
+    if elem is None:
+        return False
+    chain = [elem] + [a for _, a in zip(range(3), elem.iterancestors())]
+    for e in chain:
+        if e.tag in ("article", "main", "body"):
+            break
+        toks = _class_tokens(e)
+        if toks & _NOT_LEAD_TOKENS:
+            break
+        if e.tag == "header" or toks & _LEAD_TOKENS:
+            return True
+    if elem.tag in ("h2", "h3", "h4") and desc_shingles and _share_in(block.text, desc_shingles) >= 0.5:
+        return True
+    return False
+
+
+def _is_title(block: Block, title_key: Optional[list]) -> bool:
+    if not title_key:
+        return False
+    toks = _tokens(block.text)
+    if toks == title_key:
+        return True
+    # a kicker run into the headline ("Topic" + "Headline") in one heading line
+    n = len(title_key)
+    return len(toks) <= n + 8 and toks[-n:] == title_key and block.kind in ("head", "p", "other")
+
+
+def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlElement) -> list[Block]:
+    title_key = _tokens(title) if title else None
+    kept: list[Block] = []
+    for block in blocks:
+        if not _tokens(block.text):
+            continue
+        if _is_title(block, title_key):
+            continue
+        if _is_link_line(block):
+            continue
+        if len(block.text) <= 240 and _is_marker_line(_norm(block.text)):
+            continue
+        kept.append(block)
+    if kept:
+        descriptions = _meta_descriptions(tree)
+        desc_shingles = set().union(*(_shingles(d) for d in descriptions)) if descriptions else set()
+        if len(kept) > 2 and _is_standfirst(tree, kept[0], desc_shingles):
+            del kept[0]
+    return kept
+
+
+def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]:
+    """Use JSON-LD articleBody as a second opinion on the candidate paragraphs."""
+    if not jsonld_body or len(_tokens(jsonld_body)) < 50 or not paras:
+        return paras
+    ref = _shingles(jsonld_body)
+    cand = _shingles("\n".join(paras))
+    if not cand or not ref:
+        return paras
+    inter = len(cand & ref)
+    cand_in_ref = inter / len(cand)  # how much of the candidate the articleBody has
+    ref_in_cand = inter / len(ref)  # how much of the articleBody the candidate has
+    if ref_in_cand >= 0.9 and cand_in_ref >= 0.6:
+        # the articleBody is the full text: keep the candidate's paragraphs it holds
+        kept = [p for p in paras if _share_in(p, ref) >= 0.5]
+        return kept or paras
+    if cand_in_ref >= 0.95 and ref_in_cand < 0.7:
+        # the candidate is a clearly shorter part of the articleBody: take the articleBody
+        return [line for line in (_norm(x) for x in jsonld_body.splitlines()) if line]
+    return paras
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def _from_profile(tree: HtmlElement, profile: Mapping[str, Any]) -> list[str]:
+    from lxml.cssselect import CSSSelector
+
+    containers: list[HtmlElement] = []
+    for sel in profile.get("body") or []:
+        containers.extend(CSSSelector(sel)(tree))
+    if not containers:
+        return []
+    removed: set = set()
+    for sel in profile.get("remove") or []:
+        removed.update(CSSSelector(sel)(tree))
+    paras: list[str] = []
+    block_tags = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
+    for container in containers:
+        for elem in container.iter(*block_tags):
+            if any(a in removed for a in elem.iterancestors()) or elem in removed:
+                continue
+            if any(a.tag in block_tags for a in elem.iterancestors() if a is not container):
+                continue  # nested block: its text is in the outer one
+            text = _norm(elem.text_content())
+            if text:
+                paras.append(text)
+    return paras
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
+    prune = list(_PRUNE)
+    if profile and profile.get("remove"):
+        from cssselect import GenericTranslator
+
+        for sel in profile["remove"]:
+            try:
+                prune.append(GenericTranslator().css_to_xpath(sel))
+            except Exception:  # a bad selector in a profile must not stop extraction
+                continue
+    return prune
+
+
+def _candidate_blocks(tree: HtmlElement, url: str, prune: list[str]) -> list[Block]:
+    try:
+        doc = trafilatura.bare_extraction(
+            tree, url=url, include_comments=False, include_tables=True, include_images=False,
+            include_links=True, with_metadata=False, prune_xpath=prune, config=_CONFIG,
+        )
+    except Exception:  # trafilatura raises on odd trees (e.g. control characters)
+        return []
+    if doc is None or doc.body is None:
+        return []
+    return _blocks_from_xml(doc.body)
 
 
 def extract_body(
@@ -26,9 +366,14 @@ def extract_body(
     jsonld_body: Optional[str] = None,
     profile: Optional[Mapping[str, Any]] = None,
 ) -> list[str]:
-    # trafilatura prunes the tree it is given: work on a copy.
-    text = trafilatura.extract(copy.deepcopy(tree), url=url, include_comments=False,
-                               include_tables=True, include_images=False, with_metadata=False)
-    if not text:
-        return []
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    if profile and profile.get("body"):
+        paras = _from_profile(tree, profile)
+        if paras:
+            return [p for p in paras if not (title and _tokens(p) == _tokens(title))]
+    blocks = _candidate_blocks(tree, url, _prune_list(profile))
+    blocks = _drop_boilerplate(blocks, title, tree)
+    paras = [b.text for b in blocks]
+    paras = _reconcile_jsonld(paras, jsonld_body)
+    if not paras and jsonld_body:
+        paras = [line for line in (_norm(x) for x in jsonld_body.splitlines()) if line]
+    return paras
