@@ -114,7 +114,7 @@ class Deduplicator:
             return None
         boilerplate = None
         counts = self.store.paragraph_counts(fp.paragraph_hashes)
-        shared = [sh for sh, c in zip(fp.paragraph_shingles, counts) if c >= 2]
+        shared = [fp.paragraph_shingles(i) for i, c in enumerate(counts) if c >= 2]
         if shared:
             boilerplate = np.unique(np.concatenate(shared))
         date = date_hours(article.date)

@@ -1,15 +1,15 @@
 """Text fingerprints for dedup: their own normalisation (never applied to the exported text),
 an exact body fingerprint, shingle hashes and the bottom-k sketch the near-duplicate index keeps.
 
-Pure functions on strings; hashes are stable across processes and machines (crc32/blake2b
-and fixed multipliers, never Python's randomised `hash`), because they are stored in state
-that outlives a run.
+Pure functions on strings; hashes are stable across processes and machines (polynomial
+hashes with fixed multipliers, blake2b, crc32; never Python's randomised `hash`), because
+they are stored in state that outlives a run. Tokenising and hashing run on numpy arrays of
+code points: no Python work per word.
 """
 from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import unicodedata
 import zlib
 from dataclasses import dataclass
@@ -42,37 +42,83 @@ for _cp in list(range(0x064B, 0x0660)) + [0x0670] + list(range(0x06D6, 0x06EE)):
 def _digit_table() -> dict[int, str]:
     """Every Unicode decimal digit (Arabic-Indic, Devanagari, fullwidth …) to its ASCII digit."""
     table = {}
-    for cp in range(0x80, sys.maxunicode + 1):
+    for cp in range(0x80, _TABLE_SIZE):
         ch = chr(cp)
         if unicodedata.category(ch) == "Nd":
             table[cp] = str(unicodedata.digit(ch))
     return table
 
 
-_TRANSLATE = {**_INVISIBLE, **_ARABIC, **_digit_table()}
-
-# A token is a run of letters/digits/marks; one CJK / kana / Thai / Lao / Khmer / Myanmar
-# character is a token by itself (those scripts do not separate words by spaces).
-_NO_SPACE_SCRIPTS = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\uff66-\uff9f"
-)
-_TOKEN_RE = re.compile(r"[%s]|[^\W%s]+" % (_NO_SPACE_SCRIPTS, _NO_SPACE_SCRIPTS))
+# Scripts written without spaces between words: each character is a token of its own, so
+# shingles there are character n-grams.
+_NO_SPACE_RANGES = [
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x2FFFF),
+]
+_TABLE_SIZE = 0x30000  # code points above are rare: treated as word characters
 _PARAGRAPH_SPLIT_RE = re.compile(r"\n\s*\n")
+
+_tables = None
+
+
+def _build_tables():
+    """Per code point: what it becomes (0 = dropped) and its class (0 separator, 1 word
+    character, 2 a token by itself). Built once, ~0.3 s; 1 MiB."""
+    fold = np.arange(_TABLE_SIZE, dtype=np.uint32)
+    cls = np.zeros(_TABLE_SIZE, dtype=np.uint8)
+    for cp in range(_TABLE_SIZE):
+        cat = unicodedata.category(chr(cp))
+        if cat[0] in "LNM":
+            cls[cp] = 1
+    for lo, hi in _NO_SPACE_RANGES:
+        hi = min(hi, _TABLE_SIZE - 1)
+        cls[lo:hi + 1] = np.where(cls[lo:hi + 1] == 1, 2, cls[lo:hi + 1])
+    for cp, repl in {**_INVISIBLE, **_ARABIC, **_digit_table()}.items():
+        fold[cp] = 0 if repl is None else ord(repl)
+    return fold, cls
+
+
+def _analyse(text: str):
+    """Tokenise normalised text with numpy: (code points, token starts, token ends)."""
+    global _tables
+    if _tables is None:
+        _tables = _build_tables()
+    fold, cls_table = _tables
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if not text.isascii():
+        inside = cps < _TABLE_SIZE
+        cps = np.where(inside, fold[np.minimum(cps, _TABLE_SIZE - 1)], cps)
+        cps = cps[cps != 0]  # dropped marks join the word around them
+        cls = np.where(cps < _TABLE_SIZE, cls_table[np.minimum(cps, _TABLE_SIZE - 1)], 1)
+    else:
+        cls = cls_table[cps]
+    if not cps.size:
+        empty = np.empty(0, dtype=np.int64)
+        return cps, empty, empty
+    word = cls == 1
+    single = cls == 2
+    prev_word = np.concatenate(([False], word[:-1]))
+    next_word = np.concatenate((word[1:], [False]))
+    starts = np.flatnonzero((word & ~prev_word) | single)
+    ends = np.flatnonzero((word & ~next_word) | single) + 1
+    return cps, starts, ends
 
 
 def normalize_text(text: str) -> str:
-    """Compatibility-normalised, case-folded text with invisible characters removed, digits in
-    ASCII and Arabic letter variants folded. Punctuation is left to the tokenizer."""
-    text = unicodedata.normalize("NFKC", text or "")
-    # NFKC first (it composes NFD input), then drop marks and fold variants.
-    return text.translate(_TRANSLATE).casefold()
+    """The normalised text fingerprints are computed on: NFKC, case-folded, invisible
+    characters and Arabic harakat/tatweel dropped, alef / yeh / teh marbuta variants folded,
+    digits in ASCII. (Punctuation is dropped by the tokenizer.)"""
+    cps, _, _ = _analyse(text)
+    return cps.astype("<u4").tobytes().decode("utf-32-le")
 
 
 def tokens(text: str) -> list[str]:
-    """Word tokens (characters for scripts without spaces) of the normalised text;
+    """Word tokens (single characters for scripts without spaces) of the normalised text;
     punctuation, symbols and whitespace only separate tokens."""
-    return _TOKEN_RE.findall(normalize_text(text))
+    cps, starts, ends = _analyse(text)
+    norm = cps.astype("<u4").tobytes().decode("utf-32-le")
+    return [norm[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
 
 
 def paragraphs(text: str) -> list[str]:
@@ -81,27 +127,12 @@ def paragraphs(text: str) -> list[str]:
 
 # --- hashing -------------------------------------------------------------------------------
 
-_TOKEN_HASH_CACHE: dict[str, int] = {}
-_TOKEN_HASH_CACHE_MAX = 500_000
-_MASK64 = (1 << 64) - 1
 # Odd 64-bit multipliers for the polynomial shingle hash (fixed: the hashes are persisted).
 _MULTIPLIERS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
      0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
     dtype=np.uint64,
 )
-
-
-def _token_hash(token: str) -> int:
-    h = _TOKEN_HASH_CACHE.get(token)
-    if h is None:
-        data = token.encode("utf-8")
-        # 64 bits from two crc32 with different seeds: fast, stable, good enough to key shingles.
-        h = (zlib.crc32(data) << 32) | zlib.crc32(data, 0x5BD1E995)
-        if len(_TOKEN_HASH_CACHE) >= _TOKEN_HASH_CACHE_MAX:
-            _TOKEN_HASH_CACHE.clear()
-        _TOKEN_HASH_CACHE[token] = h
-    return h
 
 
 def _mix64(x: np.ndarray) -> np.ndarray:
@@ -113,18 +144,71 @@ def _mix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
+# Polynomial hashing of the code points, vectorised: prefix sums of (c+1)*P^i (mod 2^64 by
+# numpy's wrap-around); a token's hash is (H[end]-H[start]) * P^-start. P is odd: invertible.
+_P = 0x100000001B3
+_P_INV = pow(_P, -1, 1 << 64)
+_POWERS = np.empty(0, dtype=np.uint64)
+_INV_POWERS = np.empty(0, dtype=np.uint64)
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    global _POWERS, _INV_POWERS
+    if _POWERS.size < n:
+        size = max(n, 2 * _POWERS.size, 4096)
+        with np.errstate(over="ignore"):
+            powers = np.full(size, _P, dtype=np.uint64)
+            powers[0] = 1
+            inv = np.full(size, _P_INV, dtype=np.uint64)
+            inv[0] = 1
+            _POWERS, _INV_POWERS = np.cumprod(powers), np.cumprod(inv)
+    return _POWERS[:n], _INV_POWERS[:n]
+
+
+def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """64-bit hash of each token (a function of its characters only)."""
+    if not starts.size:
+        return np.empty(0, dtype=np.uint64)
+    n = cps.size
+    powers, inv_powers = _powers(n)
+    with np.errstate(over="ignore"):
+        prefix = np.zeros(n + 1, dtype=np.uint64)
+        np.cumsum((cps.astype(np.uint64) + np.uint64(1)) * powers, out=prefix[1:])
+        h = (prefix[ends] - prefix[starts]) * inv_powers[starts]
+        return _mix64(h ^ ((ends - starts).astype(np.uint64) << np.uint64(56)))
+
+
+def _shingles_of(th: np.ndarray, size: int) -> np.ndarray:
+    """uint32 hash of the shingle starting at each token (text order, with repeats); the
+    whole text is one shingle when it has fewer than `size` tokens."""
+    if not th.size:
+        return np.empty(0, dtype=np.uint32)
+    n = th.size - size + 1
+    if n <= 0:
+        size, n = th.size, 1
+    with np.errstate(over="ignore"):
+        acc = th[:n] * _MULTIPLIERS[0]
+        for j in range(1, size):
+            acc = acc + th[j:j + n] * _MULTIPLIERS[j % len(_MULTIPLIERS)]
+        return (_mix64(acc) >> np.uint64(32)).astype(np.uint32)
+
+
+def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the token `size`-grams of a text. 32 bits keep sketches
+    small; a chance collision between two stories' shingles (~1e-5 per comparison) moves a
+    similarity by a fraction of a percent."""
+    cps, starts, ends = _analyse(text)
+    return np.unique(_shingles_of(_token_hashes(cps, starts, ends), size))
+
+
+def _digest(th: np.ndarray) -> bytes:
+    return hashlib.blake2b(th.astype("<u8").tobytes(), digest_size=8).digest()
+
+
 def exact_fingerprint(body: str) -> bytes:
     """8 bytes identifying the normalised token sequence of a body: equal for copies that differ
     only in case, punctuation, whitespace, invisible characters or Arabic letter variants."""
-    return _digest(tokens(body))
-
-
-def _digest(token_list: list[str]) -> bytes:
-    return hashlib.blake2b(" ".join(token_list).encode("utf-8"), digest_size=8).digest()
-
-
-def _hash32(token_list: list[str]) -> int:
-    return zlib.crc32(" ".join(token_list).encode("utf-8"))
+    return _digest(_token_hashes(*_analyse(body)))
 
 
 # Paragraphs shorter than this (in tokens) are not tracked as possible shared boilerplate.
@@ -139,7 +223,8 @@ class Fingerprint:
     exact: bytes  # digest of the normalised token sequence of the body
     shingles: np.ndarray  # sorted unique uint32 shingle hashes of the body
     paragraph_hashes: list[int]  # crc32 of each long-enough normalised paragraph
-    paragraph_shingles: list[np.ndarray]  # shingles starting in that paragraph (same order)
+    paragraph_spans: list[tuple[int, int]]  # its shingles: raw_shingles[start:end]
+    raw_shingles: np.ndarray  # the shingle starting at each token, in text order
     title_hashes: np.ndarray  # sorted unique uint32 hashes of the normalised title words
     n_tokens: int
 
@@ -147,52 +232,35 @@ class Fingerprint:
     def n_shingles(self) -> int:
         return int(self.shingles.size)
 
+    def paragraph_shingles(self, index: int) -> np.ndarray:
+        start, end = self.paragraph_spans[index]
+        return np.unique(self.raw_shingles[start:end])
+
 
 def fingerprint(body: str, title: str | None = None, size: int = SHINGLE_SIZE) -> Fingerprint:
-    norm = normalize_text(body)
-    para_tokens = [_TOKEN_RE.findall(p) for p in _PARAGRAPH_SPLIT_RE.split(norm)]
-    para_tokens = [t for t in para_tokens if t]
-    toks = [t for p in para_tokens for t in p]
-    raw = _raw_shingles(toks, size)
-    # The paragraph each shingle starts in: shingles of a boilerplate paragraph can be
-    # discounted when two stories are compared.
-    para_hashes, para_shingles = [], []
-    start = 0
-    for ptoks in para_tokens:
-        if len(ptoks) >= MIN_BOILERPLATE_TOKENS:
-            para_hashes.append(_hash32(ptoks))
-            para_shingles.append(np.unique(raw[start:start + len(ptoks)]))
-        start += len(ptoks)
-    title_toks = tokens(title or "")
-    title_hashes = np.unique(np.fromiter((_token_hash(t) & 0xFFFFFFFF for t in title_toks),
-                                         dtype=np.uint32, count=len(title_toks)))
+    # Paragraph breaks become a form feed (a separator) so token positions map to paragraphs.
+    text = "\f".join(paragraphs(body))
+    cps, starts, ends = _analyse(text)
+    th = _token_hashes(cps, starts, ends)
+    raw = _shingles_of(th, size)
+    para_hashes, para_spans = [], []
+    breaks = np.flatnonzero(cps == 0x0C)
+    if starts.size:
+        # token index where each paragraph starts
+        firsts = np.searchsorted(starts, np.concatenate(([0], breaks + 1))).tolist()
+        firsts.append(int(starts.size))
+        for a, b in zip(firsts[:-1], firsts[1:]):
+            if b - a >= MIN_BOILERPLATE_TOKENS:
+                para_hashes.append(zlib.crc32(th[a:b].astype("<u8").tobytes()))
+                para_spans.append((a, b))
+    t_cps, t_starts, t_ends = _analyse(title or "")
+    title_hashes = np.unique((_token_hashes(t_cps, t_starts, t_ends) >> np.uint64(32)).astype(np.uint32))
     return Fingerprint(
-        exact=_digest(toks),
+        exact=_digest(th),
         shingles=np.unique(raw),
         paragraph_hashes=para_hashes,
-        paragraph_shingles=para_shingles,
+        paragraph_spans=para_spans,
+        raw_shingles=raw,
         title_hashes=title_hashes,
-        n_tokens=len(toks),
+        n_tokens=int(th.size),
     )
-
-
-def _raw_shingles(token_list: list[str], size: int) -> np.ndarray:
-    """uint32 hash of the shingle starting at each token position (unsorted, with repeats)."""
-    if not token_list:
-        return np.empty(0, dtype=np.uint32)
-    th = np.fromiter((_token_hash(t) for t in token_list), dtype=np.uint64, count=len(token_list))
-    n = len(th) - size + 1
-    if n <= 0:
-        size, n = len(th), 1
-    with np.errstate(over="ignore"):
-        acc = th[:n] * _MULTIPLIERS[0]
-        for j in range(1, size):
-            acc = acc + th[j:j + n] * _MULTIPLIERS[j % len(_MULTIPLIERS)]
-        return (_mix64(acc) >> np.uint64(32)).astype(np.uint32)
-
-
-def shingle_hashes(token_list: list[str], size: int = SHINGLE_SIZE) -> np.ndarray:
-    """Sorted unique 32-bit hashes of the token `size`-grams (the whole text as one shingle
-    when it is shorter than `size`). 32 bits keep sketches small; a chance collision between
-    two stories' shingles (~1e-5 per comparison) moves a similarity by a fraction of a percent."""
-    return np.unique(_raw_shingles(token_list, size))
