@@ -1,0 +1,145 @@
+"""Extraction benchmark: our extractor beside trafilatura, same pages, same process.
+
+    .venv/bin/python benchmarks/extraction.py [--eval ../shared/eval] [--sets zyte-dev,fundus-dev]
+
+For every `<eval>/<set>/pages.warc.gz` it runs, page by page and alternating which goes
+first, `newscrawl.extraction.extract_article` (+ `clean_article`, as `newscrawl extract`
+does) and `trafilatura.bare_extraction(page, url=..., with_metadata=True)` (the reference of
+the eval README: body = text, authors = author split on ';'), scores both prediction files
+with `<eval>/score.py --json` and prints the metrics and the median ms/page side by side.
+Times are wall-clock per page inside the call; quote ratios, not absolute numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+METRICS = [
+    ("body F1", ("body", "f1")), ("body precision", ("body", "precision")), ("body recall", ("body", "recall")),
+    ("body accuracy", ("body", "accuracy")), ("title accuracy", ("title", "accuracy")),
+    ("title token-F1", ("title", "token_f1")), ("date accuracy", ("date", "accuracy")),
+    ("date present", ("date", "present")), ("authors set-F1", ("authors", "set_f1")),
+    ("language accuracy", ("language", "accuracy")),
+]
+
+
+def read_pages(warc_path: Path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warc_path, "rb") as fh:
+        for rec in ArchiveIterator(fh):
+            if rec.rec_type != "response":
+                continue
+            headers = {k: v for k, v in rec.http_headers.headers} if rec.http_headers else {}
+            date = rec.rec_headers.get_header("WARC-Date")
+            fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(timezone.utc)
+            yield rec.rec_headers.get_header("WARC-Target-URI"), headers, rec.content_stream().read(), fetched
+
+
+def ours(url, headers, body, fetched):
+    from newscrawl.cleaning import clean_article
+    from newscrawl.extraction import extract_article
+
+    t0 = time.perf_counter()
+    article = extract_article(body, url, headers=headers, fetched_at=fetched)
+    t1 = time.perf_counter()
+    article = clean_article(article)
+    t2 = time.perf_counter()
+    return article.to_dict(), (t1 - t0) * 1000, (t2 - t1) * 1000
+
+
+def trafilatura_ref(url, headers, body, fetched):
+    import trafilatura
+
+    t0 = time.perf_counter()
+    doc = trafilatura.bare_extraction(body, url=url, with_metadata=True)
+    elapsed = (time.perf_counter() - t0) * 1000
+    if doc is None:
+        return {"url": url}, elapsed, 0.0
+    return {"url": url, "title": doc.title, "body": doc.text, "date": doc.date,
+            "authors": [a.strip() for a in (doc.author or "").split(";") if a.strip()],
+            "language": doc.language, "source": doc.sitename}, elapsed, 0.0
+
+
+def score(score_py: Path, truth: Path, preds: list[dict]) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        for pred in preds:
+            fh.write(json.dumps(pred, ensure_ascii=False) + "\n")
+        path = fh.name
+    out = subprocess.run([sys.executable, str(score_py), str(truth), path, "--json"], capture_output=True, text=True,
+                         check=True)
+    Path(path).unlink()
+    return json.loads(out.stdout)
+
+
+def metric(result: dict, keys) -> str:
+    section = result.get("metrics", result).get(keys[0]) if isinstance(result, dict) else None
+    if not section or section.get(keys[1]) is None:
+        return "-"
+    return f"{section[keys[1]]:.3f}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"), help="the eval kit folder")
+    parser.add_argument("--sets", default="", help="comma-separated set names (default: every set with pages.warc.gz)")
+    args = parser.parse_args(argv)
+    eval_dir = Path(args.eval)
+    score_py = eval_dir / "score.py"
+    if not score_py.is_file():
+        print(f"no eval kit at {eval_dir}", file=sys.stderr)
+        return 2
+    names = [n for n in args.sets.split(",") if n] or sorted(p.parent.name for p in eval_dir.glob("*/pages.warc.gz"))
+    rows = {}
+    for name in names:
+        preds = {"ours": [], "trafilatura": []}
+        times = {"ours": [], "trafilatura": []}
+        clean_times = []
+        for i, (url, headers, body, fetched) in enumerate(read_pages(eval_dir / name / "pages.warc.gz")):
+            order = [("ours", ours), ("trafilatura", trafilatura_ref)]
+            if i % 2:
+                order.reverse()
+            for label, fn in order:
+                pred, ms, clean_ms = fn(url, headers, body, fetched)
+                pred["url"] = url
+                preds[label].append(pred)
+                times[label].append(ms)
+                if label == "ours":
+                    clean_times.append(clean_ms)
+        truth = eval_dir / name / "truth.jsonl"
+        rows[name] = {label: score(score_py, truth, preds[label]) for label in preds}
+        rows[name]["ms"] = {label: statistics.median(times[label]) for label in times}
+        rows[name]["clean_ms"] = statistics.median(clean_times)
+        rows[name]["pages"] = len(times["ours"])
+    header = f"{'metric':<28}" + "".join(f"{n + ' ours':>18}{n + ' trafilatura':>25}" for n in names)
+    print(header)
+    print("-" * len(header))
+    for label, keys in METRICS:
+        line = f"{label:<28}"
+        for name in names:
+            line += f"{metric(rows[name]['ours'], keys):>18}{metric(rows[name]['trafilatura'], keys):>25}"
+        print(line)
+    line = f"{'median ms/page':<28}"
+    for name in names:
+        line += f"{rows[name]['ms']['ours']:>18.1f}{rows[name]['ms']['trafilatura']:>25.1f}"
+    print(line)
+    line = f"{'  + cleaning ms/page (ours)':<28}"
+    for name in names:
+        line += f"{rows[name]['clean_ms']:>18.1f}{'':>25}"
+    print(line)
+    print("pages: " + ", ".join(f"{n} {rows[n]['pages']}" for n in names))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
