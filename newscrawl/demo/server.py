@@ -26,6 +26,7 @@ import json
 import re
 import sys
 import threading
+import time
 from contextlib import ExitStack, contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -86,6 +87,14 @@ def _is_utf8(content_type: str) -> bool:
     return match is None or match.group(1).lower().replace("_", "-") in {"utf-8", "utf8"}
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A crawler that was killed or timed out mid-response is normal here, not an error.
+        pass
+
+
 class SiteServer:
     """One running demo site."""
 
@@ -93,9 +102,12 @@ class SiteServer:
         self.root = Path(root).resolve()
         self.name = name or self.root.name
         self.requests: list[str] = []
+        # Seconds to wait before each response: tests use it to keep a crawl running long
+        # enough to interrupt it.
+        self.delay = 0.0
         self._lock = threading.Lock()
         self._extra_headers = _load_extra_headers(self.root)
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd = _QuietHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
         port = self._httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}"
@@ -165,6 +177,8 @@ class SiteServer:
 
             def _respond(self, send_body: bool):
                 site._record(self.path)
+                if site.delay:
+                    time.sleep(site.delay)
                 file = site.resolve(self.path)
                 if file is None:
                     body = b"<!doctype html><title>404 Not Found</title><h1>Not Found</h1>"
