@@ -76,3 +76,8 @@ NEWSCRAWL_PROGRESS_INTERVAL = 0
 EXTENSIONS = {
     "newscrawl.extensions.CrawlProgress": 500,
 }
+
+# Dedup state directory that outlives a run (`newscrawl crawl --state DIR`); None: in memory, one run.
+NEWSCRAWL_STATE_DIR = None
+# Resolved path of the JSON Lines export (set by `newscrawl crawl`); the dedup sidecar goes beside it.
+NEWSCRAWL_EXPORT_PATH = None

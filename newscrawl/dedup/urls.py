@@ -32,11 +32,14 @@ def strip_tracking(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, doseq=True), ""))
 
 
-def canonicalize_url(url: str) -> str:
+def canonicalize_url(url: str, fold_variants: bool = False) -> str:
     """One form per page: w3lib canonical form (sorted query, normalised escapes, no
     fragment) with tracking parameters removed, lower-case host, no default port, and no
-    trailing slash difference on paths other than the root."""
+    trailing slash difference on paths other than the root. With `fold_variants`, an AMP /
+    print / mobile variant URL is first mapped to its main edition (`fold_variant_url`)."""
     url = url.strip()
+    if fold_variants:
+        url = fold_variant_url(url)
     canonical = w3lib_canonicalize_url(strip_tracking(url), keep_fragments=False)
     parts = urlsplit(canonical)
     netloc = parts.netloc.lower()
@@ -87,3 +90,68 @@ def same_site(url: str, site_domain: str, site_host: str | None = None, allow_su
     if allow_subdomains or site_host is None:
         return registrable_domain(url) == site_domain
     return host_of(url) == site_host
+
+
+# --- AMP / print / mobile variants ---------------------------------------------------------
+# A page's rel=canonical (when on the same site) is the reliable way to its main edition;
+# these rules fold the common variant URL shapes when no page is at hand (before fetching).
+
+# https://www-example-com.cdn.ampproject.org/c/s/www.example.com/path -> https://www.example.com/path
+_AMP_CACHE_RE = re.compile(r"^/(?:[a-z]/)?(?:c|v|i|wp)/(s/)?([^/]+)(/.*)?$")
+_AMP_CACHE_HOSTS = (".cdn.ampproject.org", ".ampproject.net", ".bing-amp.com")
+_VARIANT_HOST_PREFIXES = ("amp.", "m.", "mobile.", "mobil.", "print.")
+_VARIANT_PATH_SUFFIX_RE = re.compile(r"(?<=[^/])/(?:amp|print|mobile)/?$", re.I)
+_VARIANT_EXTENSION_RE = re.compile(r"\.(?:amp|print)(\.html?)$", re.I)
+# query parameters that only select the edition: name -> values that mean AMP / print
+# (None: any value)
+_VARIANT_PARAMS = {
+    "amp": None, "outputtype": {"amp", "print"}, "output": {"amp", "print"}, "print": None,
+    "view": {"print", "amp", "mobile"}, "printable": None, "format": {"amp", "print"},
+    "mobile": None, "m": {"1", "true", "yes"}, "_amp": None, "amp_js_v": None, "usqp": None,
+}
+
+
+def fold_variant_url(url: str) -> str:
+    """The main-edition URL of an AMP-cache, amp./m. host, /amp or /print path, .amp.html, or
+    ?amp / ?outputType=amp / ?print=true / ?view=print URL; other URLs unchanged. Host
+    prefixes are dropped only when the host is a subdomain of a registrable domain (so
+    m.example.com -> example.com, never m.co.uk -> co.uk)."""
+    parts = urlsplit(url.strip())
+    scheme, netloc, path, query = parts.scheme, parts.netloc, parts.path, parts.query
+    host = netloc.lower().rsplit("@", 1)[-1]
+    if any(host.split(":")[0].endswith(suffix) for suffix in _AMP_CACHE_HOSTS):
+        match = _AMP_CACHE_RE.match(path)
+        if match:
+            scheme = "https" if match.group(1) else "http"
+            netloc = match.group(2)
+            path = match.group(3) or "/"
+            host = netloc.lower()
+    bare = host.split(":")[0]
+    for prefix in _VARIANT_HOST_PREFIXES:
+        if bare.startswith(prefix) and not _is_ip(bare):
+            rest = bare[len(prefix):]
+            ext = _TLD_EXTRACT(rest)
+            if ext.domain and ext.suffix:  # never fold m.co.uk to the public suffix co.uk
+                netloc = netloc.lower().replace(bare, rest, 1)
+            break
+    path = _VARIANT_EXTENSION_RE.sub(r"\1", path)
+    path = _VARIANT_PATH_SUFFIX_RE.sub("", path)
+    if query:
+        kept = []
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            values = _VARIANT_PARAMS.get(name.lower(), ())
+            if values is None or (values and value.lower() in values):
+                continue
+            kept.append((name, value))
+        query = urlencode(kept, doseq=True)
+    return urlunsplit((scheme, netloc, path, query, parts.fragment))
+
+
+def story_key(url: str) -> str:
+    """A looser key for "the same story page": the folded canonical URL without scheme
+    difference or a leading www. (www.example.com/x, m.example.com/x, amp.example.com/x and
+    http://example.com/x/amp give one key)."""
+    canonical = canonicalize_url(url, fold_variants=True)
+    parts = urlsplit(canonical)
+    netloc = parts.netloc[4:] if parts.netloc.startswith("www.") else parts.netloc
+    return urlunsplit(("https", netloc, parts.path, parts.query, ""))
