@@ -5,9 +5,10 @@ import re
 import tomllib
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
-MARKERS_FILE = Path(__file__).with_name("markers.toml")
+# Read through importlib.resources: the package may run from a zipped egg (scrapyd).
+MARKERS_FILE = files("newscrawl.discovery").joinpath("markers.toml")
 
 _STRIP_RE = re.compile(r"[\u0640\u064B-\u0652\u200c-\u200f\u202a-\u202e\u2066-\u2069]")
 _EDGE_PUNCT = " \t\n\r\xa0:：-–—»«›‹>→←<…|•·.!?،؛()[]\"'"
@@ -25,8 +26,7 @@ def normalize_marker_text(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def load_markers() -> dict:
-    with MARKERS_FILE.open("rb") as fh:
-        return tomllib.load(fh)
+    return tomllib.loads(MARKERS_FILE.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=None)
