@@ -371,15 +371,17 @@ def extract_authors(page: Page) -> list[str]:
         names = strong(found)
         if names:
             return author_rules.dedupe(names)
-    for finder in (_microdata_authors, _byline_authors):
-        names = strong(finder(page))
-        if names:
-            return author_rules.dedupe(names)
-    if page.language_hint in ("ar", None):
-        names = strong(_arabic_byline(page))
-        if names:
-            return author_rules.dedupe(names)
-    return author_rules.dedupe(weak)
+    names = strong(_microdata_authors(page))
+    if names:
+        return author_rules.dedupe(names)
+    if weak and not author_rules.is_domain_like(weak[0]):
+        return author_rules.dedupe(weak)  # the publisher named in the markup beats a guess from the page
+    # A visible byline is what readers see: taken as written, the publisher's own agency included.
+    names = _byline_authors(page)
+    if not names and page.language_hint in ("ar", None):
+        names = _arabic_byline(page)
+    people = [n for n in names if not author_rules.is_site_name(n, sites)]
+    return author_rules.dedupe(people or names or weak)
 
 
 def _arabic_byline(page: Page) -> list[str]:

@@ -25,6 +25,11 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _PARENS = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*")
+_WEEKDAY = re.compile(
+    r"\s+(?:(?:ال)?(?:أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت)|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b.*$", re.I)
+_STATUS_WORD = re.compile(r"\s+(?:stand|updated|update|aktualisiert|veröffentlicht|published|posted|mis à jour|publié"
+                          r"|actualizado|publicado|aggiornato|pubblicato)\b.*$", re.I)
 _DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b(?:19|20)\d{2}\b")
 
 
@@ -36,6 +41,8 @@ def _clean_one(name: str) -> Optional[str]:
     name = _PARENS.sub(" ", name)
     name = re.sub(r"\s*[(\[].*$", "", name)  # an unclosed parenthesis: the rest is not the name
     name = re.sub(r"\s\d.*$", "", name)  # "Jane Doe 30 August 2023": a date glued to the byline
+    name = _WEEKDAY.sub("", name)
+    name = _STATUS_WORD.sub("", name)
     name = " ".join(name.split()).strip(" .,:;-–—|·•\"'“”„«»")
     for _ in range(2):
         stripped = lex["prefix_re"].sub("", name).strip(" .,:;-–—|")
