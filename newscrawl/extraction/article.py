@@ -264,13 +264,12 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
     fetched = page.fetched_at
     modified = _first_date([text_of(page.ld("dateModified"))] + page.data.all(*MODIFIED_META), fetched)
     language = normalise_language((page.profile or {}).get("date_locale")) or page.language_hint
-    published: Optional[ParsedDate] = None
-    if page.selectors.get("date"):
-        published = _visible_date(page, page.profile_elements("date"), language)
-    if published is None:
-        published = _first_date([text_of(page.ld("datePublished")), text_of(page.ld("dateCreated"))], fetched)
+    # Machine-readable dates first (exact, with offset), then the profile's visible date.
+    published = _first_date([text_of(page.ld("datePublished")), text_of(page.ld("dateCreated"))], fetched)
     if published is None:
         published = _first_date(page.data.all(*PUBLISHED_META), fetched)
+    if published is None and page.selectors.get("date"):
+        published = _visible_date(page, page.profile_elements("date"), language)
     if published is None:
         props = microdata(page.tree, page.data)
         published = _first_date([itemprop_value(el) for el in props.get("datepublished", [])], fetched)
