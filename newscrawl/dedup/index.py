@@ -119,3 +119,86 @@ class ParagraphCounter:
     @property
     def nbytes(self) -> int:
         return self.bits.nbytes + 72 * len(self.repeated)
+
+
+class SketchTable:
+    """The StorySketch of every story, in flat numpy arrays: the 16-bit shingle samples in one
+    growing heap, fixed-size fields in one array each. Story ids live in the store."""
+
+    TITLE_WORDS = 12
+
+    def __init__(self, expected_stories: int = 1 << 14, per_story: int = 64):
+        n = max(16, expected_stories)
+        self.count = 0
+        self.heap = np.zeros(n * per_story, dtype=np.uint16)
+        self.used = 0
+        self.offset = np.zeros(n, dtype=np.uint64)
+        self.length = np.zeros(n, dtype=np.uint8)
+        self.n_shingles = np.zeros(n, dtype=np.uint32)
+        self.threshold = np.zeros(n, dtype=np.uint32)
+        self.date = np.zeros(n, dtype=np.float64)
+        self.version = np.zeros(n, dtype=np.uint16)
+        self.title = np.zeros((n, self.TITLE_WORDS), dtype=np.uint16)
+        self.title_len = np.zeros(n, dtype=np.uint8)
+
+    def _grow_rows(self) -> None:
+        new = int(self.offset.size * 1.5) + 16
+        for name in ("offset", "length", "n_shingles", "threshold", "date", "version", "title_len"):
+            old = getattr(self, name)
+            arr = np.zeros(new, dtype=old.dtype)
+            arr[: old.size] = old
+            setattr(self, name, arr)
+        title = np.zeros((new, self.TITLE_WORDS), dtype=np.uint16)
+        title[: self.title.shape[0]] = self.title
+        self.title = title
+
+    def _put(self, number: int, sketch) -> None:
+        low = sketch.low16
+        if low.size > 255:
+            raise ValueError("sketch too long")
+        if self.used + low.size > self.heap.size:
+            heap = np.zeros(int(self.heap.size * 1.5) + low.size, dtype=np.uint16)
+            heap[: self.used] = self.heap[: self.used]
+            self.heap = heap
+        self.heap[self.used:self.used + low.size] = low
+        self.offset[number] = self.used
+        self.length[number] = low.size
+        self.used += low.size
+        self.n_shingles[number] = sketch.n_shingles
+        self.threshold[number] = sketch.threshold
+        self.date[number] = np.nan if sketch.date_hours is None else sketch.date_hours
+        self.version[number] = min(sketch.version, 0xFFFF)
+        title = sketch.title[: self.TITLE_WORDS]
+        self.title[number, : title.size] = title
+        self.title_len[number] = title.size
+
+    def append(self, sketch) -> int:
+        if self.count >= self.offset.size:
+            self._grow_rows()
+        number = self.count
+        self._put(number, sketch)
+        self.count += 1
+        return number
+
+    def replace(self, number: int, sketch) -> None:
+        # The old sample stays in the heap as garbage: revisions are rare.
+        self._put(number, sketch)
+
+    def get(self, number: int, story_id: str):
+        from newscrawl.dedup.similarity import StorySketch
+
+        start = int(self.offset[number])
+        date = float(self.date[number])
+        return StorySketch(
+            story_id, int(self.n_shingles[number]), int(self.threshold[number]),
+            self.heap[start:start + int(self.length[number])].copy(),
+            self.title[number, : int(self.title_len[number])].copy(),
+            None if date != date else date, int(self.version[number]))
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes in use (arrays are grown ahead of need; the slack is not counted)."""
+        per_row = (self.offset.itemsize + self.length.itemsize + self.n_shingles.itemsize
+                   + self.threshold.itemsize + self.date.itemsize + self.version.itemsize
+                   + self.title.itemsize * self.TITLE_WORDS + self.title_len.itemsize)
+        return self.used * 2 + self.count * per_row

@@ -2,7 +2,8 @@
 around it) does not know where the state lives.
 
   MemoryStore   one process, one run (the `dedup` command, a crawl without --state); the
-                near-duplicate index is the compact numpy KeyIndex.
+                near-duplicate index is numpy arrays (KeyIndex, SketchTable, ParagraphCounter),
+                ~250 bytes a story.
   SqliteStore   a directory on disk that outlives runs (`--state DIR`): SQLite in WAL mode,
                 every change inside a transaction, so an interrupted run (even kill -9) leaves
                 the last committed state intact; memory bounded by SQLite's page cache.
@@ -19,7 +20,7 @@ from typing import Iterable, Optional
 
 import numpy as np
 
-from newscrawl.dedup.index import KeyIndex, ParagraphCounter
+from newscrawl.dedup.index import KeyIndex, ParagraphCounter, SketchTable
 from newscrawl.dedup.similarity import StorySketch
 
 
@@ -65,7 +66,8 @@ class MemoryStore(DedupStore):
 
         self.urls: dict[str, UrlRecord] = {}
         self.exact: dict[bytes, int] = {}
-        self.sketches: list[bytes] = []
+        self.ids: list[str] = []
+        self.sketches = SketchTable(expected_stories)
         self.index = KeyIndex(expected_stories * INDEX_KEYS)
         bits = max(20, int(np.ceil(np.log2(max(1, expected_stories) * 12 * 10))))
         self.paragraphs = ParagraphCounter(bits)
@@ -80,14 +82,14 @@ class MemoryStore(DedupStore):
         return self.exact.get(exact)
 
     def add_story(self, sketch, exact, keys):
-        number = len(self.sketches)
-        self.sketches.append(sketch.to_bytes())
+        number = self.sketches.append(sketch)
+        self.ids.append(sketch.story_id)
         self.exact.setdefault(exact, number)
         self.index.add(keys, number)
         return number
 
     def replace_story(self, number, sketch, exact, keys):
-        self.sketches[number] = sketch.to_bytes()
+        self.sketches.replace(number, sketch)
         self.exact.setdefault(exact, number)
         self.index.add(keys, number)
 
@@ -95,7 +97,7 @@ class MemoryStore(DedupStore):
         return self.index.lookup(keys).tolist()
 
     def sketch(self, number):
-        return StorySketch.from_bytes(self.sketches[number])
+        return self.sketches.get(number, self.ids[number])
 
     def paragraph_counts(self, hashes):
         return [self.paragraphs.count(h) for h in hashes]
