@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from newscrawl.discovery.links import as_tree, base_url, absolute, CHROME_XPATH
@@ -70,22 +71,49 @@ def _meta(tree, *names: str) -> str | None:
     return None
 
 
+INLINE_TAGS = {"a", "b", "strong", "i", "em", "u", "span", "font", "br", "sup", "sub", "small", "mark", "abbr", "q", "cite", "time", "code", "s", "del", "ins"}
+SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "form", "button", "select", "textarea", "iframe"}
+RUN_MIN_CHARS = 80
+
+
+def _run_text(el) -> tuple[int, int]:
+    """Characters of running text an element holds itself (its text, its inline children,
+    their tails), and how many of them are link text. Block children count on their own."""
+    chars = len((el.text or "").strip())
+    link_chars = chars if el.tag == "a" else 0
+    for child in el:
+        if isinstance(child.tag, str) and child.tag in INLINE_TAGS:
+            inner = len(" ".join("".join(child.itertext()).split()))
+            chars += inner
+            if child.tag == "a" or (el.tag == "a"):
+                link_chars += inner
+            else:
+                link_chars += sum(len(" ".join("".join(a.itertext()).split())) for a in child.iter("a"))
+        chars += len((child.tail or "").strip())
+    return chars, link_chars
+
+
 def text_profile(tree, url: str) -> dict:
-    """Long paragraphs and links outside the page chrome."""
+    """Runs of text outside the page chrome: paragraphs (<p>, or <div>/<td> text with <br>),
+    and which container holds them."""
     chrome = set(tree.xpath(CHROME_XPATH))
     long_paragraphs = 0
     paragraph_chars = 0
-    per_parent: dict = {}
-    for p in tree.iter("p"):
-        if any(a in chrome for a in p.iterancestors()):
+    per_container: dict = {}
+    body = tree.find("body")
+    for el in (body if body is not None else tree).iter():
+        if not isinstance(el.tag, str) or el.tag in INLINE_TAGS or el.tag in SKIP_TAGS:
             continue
-        text = " ".join("".join(p.itertext()).split())
-        link_chars = sum(len(" ".join("".join(a.itertext()).split())) for a in p.iter("a"))
-        if len(text) >= 80 and link_chars < 0.5 * len(text):
-            long_paragraphs += 1
-            paragraph_chars += len(text)
-            parent = p.getparent()
-            per_parent[parent] = per_parent.get(parent, 0) + len(text)
+        chars, link_chars = _run_text(el)
+        if chars < RUN_MIN_CHARS or link_chars >= 0.5 * chars:
+            continue
+        if el in chrome or any(a in chrome or (isinstance(a.tag, str) and a.tag in SKIP_TAGS) for a in el.iterancestors()):
+            continue
+        long_paragraphs += 1
+        paragraph_chars += chars
+        # <p> runs belong to their parent; text written straight into a <div> belongs to the div.
+        container = el.getparent() if el.tag in ("p", "blockquote", "h2", "h3", "li") else el
+        per_container[container] = per_container.get(container, 0) + chars
     base = base_url(tree, url)
     story_links = 0
     for a in tree.iter("a"):
@@ -93,7 +121,7 @@ def text_profile(tree, url: str) -> dict:
         if href and href != url and url_shape(href) == "article":
             story_links += 1
     # A story's paragraphs are siblings in one container; a listing's teasers sit one per card.
-    main_block_chars = max(per_parent.values(), default=0)
+    main_block_chars = max(per_container.values(), default=0)
     return {"long_paragraphs": long_paragraphs, "paragraph_chars": paragraph_chars,
             "main_block_chars": main_block_chars, "story_links": story_links}
 
@@ -117,13 +145,18 @@ def classify_page(page, url: str) -> PageClass:
 
     if types & NOT_STORY_TYPES and not types & ARTICLE_TYPES:
         return PageClass(OTHER if not profile["story_links"] >= 5 else LISTING, signals)
-    if is_page_number_url(url):
+    # Page 2+ of a listing, unless the page is plainly one long text (a story URL that
+    # carries its listing's ?page= parameter).
+    if is_page_number_url(url) and profile["main_block_chars"] < 1500:
         return PageClass(LISTING, signals)
     # Structured data says story: trust it when there is some running text (a listing page
     # sometimes carries an ItemList of Article entries).
-    if (types & ARTICLE_TYPES or og_type == "article") and profile["main_block_chars"] >= 200:
+    if (types & ARTICLE_TYPES or og_type == "article") and (profile["main_block_chars"] >= 200 or shape == "article"):
         return PageClass(ARTICLE, signals)
     if dense and (shape == "article" or has_date_signal(tree)):
+        return PageClass(ARTICLE, signals)
+    # One long run of text is a story whatever its URL looks like (the home page aside).
+    if profile["main_block_chars"] >= 2500 and urlsplit(url).path.strip("/"):
         return PageClass(ARTICLE, signals)
     if profile["story_links"] >= 3 or types & LISTING_TYPES or shape == "listing":
         return PageClass(LISTING, signals)

@@ -31,7 +31,8 @@ LISTING_PATH_RE = re.compile(
     r"categoria|seccion|secciones|sujet|dossier|dossiers|people|writers?|columnists?|label)(?:/|$))",
     re.I,
 )
-PAGE_NUMBER_RE = re.compile(r"(?:/(?:page|seite|pagina|p)/\d+/?$|[?&](?:page|p|paged|pg|seite|pagina|start|offset)=\d+)", re.I)
+# Page 2 and beyond (page=1 is usually the listing's first page, or a story that remembers it).
+PAGE_NUMBER_RE = re.compile(r"(?:/(?:page|seite|pagina|p)/(?:[2-9]|\d{2,})/?$|[?&](?:page|p|paged|pg|seite|pagina|start|offset)=(?:[2-9]|\d{2,}))", re.I)
 DATE_IN_PATH_RE = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?(?:/|[-_])")
 LONG_ID_RE = re.compile(r"(?:^|[/_.-])\d{4,}(?:[/_.-]|$)")
 ARTICLE_SUFFIX_RE = re.compile(r"\.(?:s?html?|php|aspx?|cms)$", re.I)
