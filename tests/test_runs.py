@@ -205,3 +205,18 @@ def test_drop_partial_last_line_and_plan(tmp_path):
     (state / "run.json").write_text(json.dumps({"run_id": "r1", "export_path": str(tmp_path / "x.jsonl"), "status": "running"}))
     plan = plan_run(state, None, tmp_path)
     assert plan.resumed and plan.run_id == "r1" and plan.recovered_lines == 2
+
+
+def test_monitor_warns_when_a_site_drops_far_below_its_previous_run(tmp_path):
+    from newscrawl.runs import monitor_warnings
+
+    state = tmp_path / "state"
+    state.mkdir()
+    full = {"a.example": {"stories": 40, "coverage": {"date": 100.0, "authors": 90.0}},
+            "b.example": {"stories": 10, "coverage": {"date": 100.0, "authors": 80.0}}}
+    assert monitor_warnings(state, {"a.example": 40, "b.example": 10}, full) == []
+    later = {"a.example": {"stories": 5, "coverage": {"date": 100.0, "authors": 88.0}},
+             "b.example": {"stories": 9, "coverage": {"date": 100.0, "authors": 20.0}}}
+    warnings = monitor_warnings(state, {"a.example": 12, "b.example": 9}, later)
+    assert warnings == ["WARNING a.example: 12 stories found, previous run 40",
+                        "WARNING b.example: authors coverage 20%, previous run 80%"]
