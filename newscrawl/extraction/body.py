@@ -49,6 +49,11 @@ _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
 # prune HTML comments in trafilatura's own copy (comment nodes derail its scoring)
 _PRUNE = ["//comment()"]
 
+# precision mode first; the balanced mode when the precision output is below this share of
+# the page's running text, kept when it is this many times longer
+_FALLBACK_SHARE = 0.25
+_FALLBACK_GAIN = 2.0
+
 
 @dataclass
 class Block:
@@ -191,9 +196,9 @@ def _meta_descriptions(tree: HtmlElement) -> list[str]:
 
 def _is_link_line(block: Block) -> bool:
     """A list item or a line that is (almost) all link text: a related-story teaser."""
-    if block.link_share < 0.8:
-        return False
-    return block.kind in ("item", "head", "other") or len(block.text) < 200
+    if block.kind in ("item", "head", "other"):
+        return block.link_share >= 0.8
+    return block.link_share >= 0.95 and len(block.text) < 200
 
 
 _LEAD_TOKENS = {
@@ -202,7 +207,7 @@ _LEAD_TOKENS = {
     "deck", "abstract", "description", "strapline", "header", "head", "headline", "hero",
 }
 _NOT_LEAD_TOKENS = {"caption", "figcaption", "body", "content", "text", "paragraph"}
-_CLASS_SPLIT = re.compile(r"[^a-z0-9]+|(?<=[a-z])(?=[A-Z])")
+_CLASS_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
 _BLOCK_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "li", "ul", "section", "header", "span",
                "strong", "b", "em", "blockquote", "figure"}
 
@@ -346,17 +351,44 @@ def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
     return prune
 
 
-def _candidate_blocks(tree: HtmlElement, url: str, prune: list[str]) -> list[Block]:
+def _trafilatura_blocks(tree: HtmlElement, url: str, prune: list[str], precision: bool) -> list[Block]:
     try:
         doc = trafilatura.bare_extraction(
             tree, url=url, include_comments=False, include_tables=True, include_images=False,
             include_links=True, with_metadata=False, prune_xpath=prune, config=_CONFIG,
+            favor_precision=precision,
         )
     except Exception:  # trafilatura raises on odd trees (e.g. control characters)
         return []
     if doc is None or doc.body is None:
         return []
     return _blocks_from_xml(doc.body)
+
+
+def _paragraph_mass(tree: HtmlElement) -> int:
+    """Characters of the page's longer <p> elements: a rough size of its running text."""
+    total = 0
+    for p in tree.iter("p"):
+        n = len(p.text_content().strip())
+        if n > 80:
+            total += n
+    return total
+
+
+def _text_len(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks)
+
+
+def _candidate_blocks(tree: HtmlElement, url: str, prune: list[str]) -> list[Block]:
+    """trafilatura in precision mode (less boilerplate); when that returns only a small part
+    of the page's running text, the balanced mode too, kept when clearly longer."""
+    blocks = _trafilatura_blocks(tree, url, prune, precision=True)
+    size = _text_len(blocks)
+    if size < _FALLBACK_SHARE * _paragraph_mass(tree):
+        balanced = _trafilatura_blocks(tree, url, prune, precision=False)
+        if _text_len(balanced) > _FALLBACK_GAIN * size:
+            blocks = balanced
+    return blocks
 
 
 def extract_body(
