@@ -56,7 +56,7 @@ def _clean(article: Article, counts: Counter) -> Article:
         article.source = normalize_text(article.source, multiline=False)
     if article.authors:
         article.authors = clean_authors(article.authors, article.language)
-    if article.body:
+    if isinstance(article.body, str):
         result = clean_paragraphs(split_paragraphs(normalize_text(article.body)), article.language,
                                   counts, title=article.title)
         article.body = "\n\n".join(result.paragraphs) or None

@@ -39,8 +39,8 @@ def _is_site_name(tail: str, keys: set[str]) -> bool:
     if tail_key in keys:
         return True
     # "BBC News" for bbc.co.uk, "Example Online" for example.com: the name starts with the
-    # domain label (long enough to mean something).
-    return any(len(k) >= 4 and (tail_key.startswith(k) or k.startswith(tail_key) and len(tail_key) >= 4)
+    # source or domain label; "Example" for "Example Times": a short form of the source.
+    return any(len(k) >= 3 and tail_key.startswith(k) or len(tail_key) >= 4 and k.startswith(tail_key)
                for k in keys)
 
 
@@ -55,9 +55,10 @@ def clean_title(title: Optional[str], source: Optional[str] = None, domain: Opti
         return title
     for _ in range(5):  # "Story - Section | Site" loses only what names the site
         m = _SUFFIX.match(title)
-        if not m or len(m.group("head").strip()) < _MIN_HEAD_CHARS or not _is_site_name(m.group("tail"), keys):
+        head = m.group("head").strip() if m else ""
+        if not m or len(head) < _MIN_HEAD_CHARS or _compact(head) in keys or not _is_site_name(m.group("tail"), keys):
             break
-        title = m.group("head").strip()
+        title = head
         if counts is not None:
             counts["title_suffix"] += 1
     return title
