@@ -83,10 +83,10 @@ def _text(el: HtmlElement) -> str:
 class Page:
     """One parsed page and the structured data read from it, shared by every field."""
 
-    def __init__(self, tree: HtmlElement, url: str, fetched_at: datetime) -> None:
+    def __init__(self, tree: HtmlElement, url: str, fetched_at: datetime, profiles: Optional[tuple] = None) -> None:
         self.tree, self.url, self.fetched_at = tree, url, fetched_at
         self.data: PageData = collect(tree)
-        self.profile = find_profile(url, self.data.meta)
+        self.profile = find_profile(url, self.data.meta, profiles)
         self.selectors = (self.profile or {}).get("selectors", {})
         self.article_ld = self._pick_article()
         self.language_hint = normalise_language((self.profile or {}).get("language")) or normalise_language(
@@ -282,7 +282,7 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
     if published is None:
         published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language)
     if published is None and modified is not None:
-        published = None  # never report the modified date as the publication date
+        published = modified  # the page gives no publication date: its last revision is the best known
     # Same moment given with and without offset: keep the offset.
     if published is not None and published.value.tzinfo is None and published.has_time:
         for value in page.data.all(*PUBLISHED_META):
@@ -484,7 +484,9 @@ def extract_article(
     url: str,
     headers: Optional[Mapping[str, str]] = None,
     fetched_at: Optional[datetime] = None,
+    profiles: Optional[tuple] = None,
 ) -> Article:
+    """`profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml)."""
     fetched_at = fetched_at or datetime.now(timezone.utc)
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
@@ -497,7 +499,7 @@ def extract_article(
         article.id = article_id(article.canonical_url)
         article.source = domain
         return article
-    page = Page(tree, url, fetched_at)
+    page = Page(tree, url, fetched_at, profiles)
     article.canonical_url = extract_canonical(page)
     article.id = article_id(article.canonical_url)
     article.title = extract_title(page)

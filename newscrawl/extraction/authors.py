@@ -18,7 +18,8 @@ def _lexicon() -> dict:
     seps = sorted(data["separators"], key=len, reverse=True)
     sep_re = re.compile(r"\s*(?:[,;/|،•·]|\n|%s)\s*" % "|".join(re.escape(s) for s in seps), re.I)
     not_names = re.compile("|".join(re.escape(w) for w in data["not_names"]), re.I)
-    return {"prefix_re": prefix_re, "sep_re": sep_re, "not_names": not_names}
+    return {"prefix_re": prefix_re, "sep_re": sep_re, "not_names": not_names,
+            "roles": {r.casefold() for r in data.get("roles", [])}}
 
 
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -54,6 +55,8 @@ def _clean_one(name: str) -> Optional[str]:
     if lex["not_names"].search(name) or _DATEISH.search(name):
         return None
     if len(name.split()) > 6:
+        return None
+    if all(word.casefold().strip(".,") in lex["roles"] for word in name.split()):
         return None
     if not any(ch.isalpha() for ch in name):
         return None

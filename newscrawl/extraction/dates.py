@@ -33,7 +33,7 @@ _URL_DATE_RES = [
 ]
 _NUMERIC_DMY = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-]((?:19|20)\d{2})(?!\d)")
 _NUMERIC_YMD = re.compile(r"(?<!\d)((?:19|20)\d{2})[./](\d{1,2})[./](\d{1,2})(?!\d)")
-_TIME_RE = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(ص|م|am|pm|a\.m\.|p\.m\.)?(?!\d)", re.I)
+_TIME_RE = re.compile(r"(?<!\d)(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*(صباحا|صباح|مساء|ص|م|am|pm|a\.m\.|p\.m\.)?(?!\d)", re.I)
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -154,7 +154,7 @@ def _time_of(text: str) -> tuple[Optional[int], Optional[int]]:
     hh, mm, _ss, ampm = match.groups()
     hh, mm = int(hh), int(mm)
     if ampm:
-        pm = ampm.lower().startswith("p") or ampm == "م"
+        pm = ampm.lower().startswith("p") or ampm.startswith("م")
         if pm and hh < 12:
             hh += 12
         elif not pm and hh == 12:

@@ -1,0 +1,46 @@
+import pytest
+
+from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, split_names
+
+
+@pytest.mark.parametrize("text, names", [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("Von Anna Müller und Peter Kurz", ["Anna Müller", "Peter Kurz"]),
+    ("By STEVE PEOPLES, THOMAS BEAUMONT and AMELIA THOMSON-DEVEAUX",
+     ["STEVE PEOPLES", "THOMAS BEAUMONT", "AMELIA THOMSON-DEVEAUX"]),
+    ("Jane Doe (@janedoe)", ["Jane Doe"]),
+    ("jane.doe@example.com", []),
+    ("By Madeleine Howell 30 August 2023 • 4:45pm", ["Madeleine Howell"]),
+    ("von David Straub, MDR THÜRINGEN Stand: 28. April 2023", ["David Straub", "MDR THÜRINGEN"]),
+    ("Staff writers", []),
+    ("Updated 3 May 2024", []),
+    ("Par Claire Martin", ["Claire Martin"]),
+    ("بقلم: أحمد علي", ["أحمد علي"]),
+    ("كتب - محمد حسن", ["محمد حسن"]),
+    ("إعداد: وكالة عربي اليوم الإخبارية", ["وكالة عربي اليوم الإخبارية"]),
+    ("كتبت: سارة محمود", ["سارة محمود"]),
+    ("بقلم: رنا يوسف الاثنين 17 أغسطس 2020", ["رنا يوسف"]),
+    ("Miguel A. Herguedas", ["Miguel A. Herguedas"]),
+])
+def test_split_names(text, names):
+    assert split_names(text) == names
+
+
+def test_dedupe_ignores_case_and_punctuation():
+    assert dedupe(["Jane Doe", "JANE DOE", "Jane  Doe.", "John Roe"]) == ["Jane Doe", "John Roe"]
+
+
+def test_jsonld_authors_persons_and_organisations():
+    graph = {"#p": {"@type": "Person", "@id": "#p", "name": "Ann Weller"}}
+    value = [{"@id": "#p"}, [{"@type": "Person", "name": "Tom Hart"}], {"@type": "Organization", "name": "dpa"},
+             "https://example.com/author/x", {"@type": "Person", "givenName": "Lea", "familyName": "Wagner"}]
+    names, orgs = from_jsonld(value, lambda v: graph.get(v.get("@id"), v) if isinstance(v, dict) and "@id" in v else v)
+    assert names == ["Ann Weller", "Tom Hart", "dpa", "Lea Wagner"]
+    assert orgs == ["dpa"]
+
+
+def test_site_name_detection():
+    sites = ["n-tv", "n-tv.de", "ntv"]
+    assert is_site_name("n-tv NACHRICHTEN", sites)
+    assert is_site_name("mdr.de", [])
+    assert not is_site_name("Seb Dumitru", sites)

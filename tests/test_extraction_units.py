@@ -1,0 +1,139 @@
+"""Profiles, language, charset decoding and structured-data reading."""
+from datetime import datetime, timezone
+
+import pytest
+
+from newscrawl.extraction import extract_article
+from newscrawl.extraction.article import parse_html, strip_site_suffix
+from newscrawl.extraction.decode import decode_html
+from newscrawl.extraction.language import choose_language, detect
+from newscrawl.extraction.profiles import ProfileError, find_profile, load_profile_text
+from newscrawl.extraction.structured import collect
+
+PROFILE = """
+name = "Example Gazette"
+domains = ["example-gazette.com"]
+language = "ar"
+date_locale = "ar"
+[match]
+generator = "GazettePress 4"
+[selectors]
+title = "h2.story-title"
+body = "div.story"
+date = "span.when"
+authors = "span.writer"
+remove = [".promo"]
+"""
+
+PAGE = """<html lang="en"><head><meta charset="utf-8"><title>Wrong title | Example Gazette</title>
+<meta name="generator" content="GazettePress 4"></head><body>
+<h1>Site banner</h1><h2 class="story-title">العنوان الصحيح للخبر</h2>
+<span class="writer">بقلم: هالة سعيد</span><span class="when">منذ ساعتين</span>
+<div class="story"><p>%s</p><p class="promo">اشترك الآن</p></div></body></html>""" % ("نص الخبر الرئيسي هنا. " * 20)
+
+
+def test_profile_validation():
+    profile = load_profile_text(PROFILE)
+    assert profile["domains"] == ["example-gazette.com"]
+    with pytest.raises(ProfileError):
+        load_profile_text('name = "x"')  # neither domains nor a match rule
+    with pytest.raises(ProfileError):
+        load_profile_text('name = "x"\ndomains = ["x.com"]\n[selectors]\ntitle = "h1[["')
+
+
+def test_profile_matching_by_domain_then_by_markup():
+    profiles = (load_profile_text(PROFILE),)
+    assert find_profile("https://www.example-gazette.com/a", {}, profiles)["name"] == "Example Gazette"
+    assert find_profile("http://127.0.0.1:8001/a", {"generator": ["gazettepress 4"]}, profiles)
+    assert find_profile("http://127.0.0.1:8001/a", {"generator": ["WordPress"]}, profiles) is None
+    assert find_profile("https://other.org/a", {}, ()) is None
+
+
+def test_profile_drives_the_fields():
+    profile = load_profile_text(PROFILE)
+    fetched = datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc)
+    article = extract_article(PAGE, "https://www.example-gazette.com/news/1", fetched_at=fetched, profiles=(profile,))
+    assert article.title == "العنوان الصحيح للخبر"
+    assert article.authors == ["هالة سعيد"]
+    assert article.date == "2026-01-08T10:00:00+00:00"
+    assert article.language == "ar"  # the profile's, over <html lang="en">
+    assert article.source == "Example Gazette"
+    # the same page served elsewhere is recognised by its <meta name="generator">
+    elsewhere = extract_article(PAGE, "http://127.0.0.1:8001/news/1", fetched_at=fetched, profiles=(profile,))
+    assert elsewhere.title == "العنوان الصحيح للخبر"
+    # without the profile: generic rules
+    generic = extract_article(PAGE, "https://www.example-gazette.com/news/1", fetched_at=fetched, profiles=())
+    assert generic.source == "example-gazette.com"
+
+
+@pytest.mark.parametrize("markup, text, expected", [
+    (["en"], "Dies ist ein längerer deutscher Text über die Politik in Berlin. " * 5, "de"),
+    (["de-DE"], "Dies ist ein längerer deutscher Text über die Politik in Berlin. " * 5, "de"),
+    (["nb"], "Dette er en lengre norsk tekst om politikk i Oslo og resten av landet. " * 5, "no"),
+    ([None, "pt_BR"], "Short", "pt"),
+    ([], "هذا نص عربي طويل عن السياسة والاقتصاد في المنطقة العربية. " * 5, "ar"),
+    ([], "", None),
+])
+def test_language_choice(markup, text, expected):
+    assert choose_language(markup, text) == expected
+
+
+def test_detector_loads_its_bundled_model():
+    lang, confidence = detect("The quick brown fox jumps over the lazy dog near the river bank.")
+    assert lang == "en" and confidence > 0.5
+
+
+ARABIC = "<html><head><meta charset='windows-1256'></head><body><p>الأخبار العربية اليوم</p></body></html>"
+
+
+def test_decoding_order():
+    raw = ARABIC.encode("cp1256")
+    assert "الأخبار" in decode_html(raw, {"Content-Type": "text/html; charset=windows-1256"})
+    assert "الأخبار" in decode_html(raw, None)  # <meta charset>
+    assert "الأخبار" in decode_html(raw, {"Content-Type": "text/html; charset=utf-8"})  # wrong header
+    bom = "\ufeff<html><body><p>héllo wörld</p></body></html>".encode("utf-8")
+    assert decode_html(bom, None).startswith("<html>")
+    undeclared = "<html><body><p>%s</p></body></html>" % ("الأخبار العربية اليوم في كل مكان " * 20)
+    assert "الأخبار" in decode_html(undeclared.encode("cp1256"), None)  # detection
+
+
+def test_site_suffix_stripping():
+    sites = ["coastline post", "coastline-post.co.uk", "coastline-post"]
+    assert strip_site_suffix("Pier vote | Coastline Post", sites) == "Pier vote"
+    assert strip_site_suffix("Coastline Post - Pier vote", sites) == "Pier vote"
+    assert strip_site_suffix("Pier vote | Local | Coastline Post | 28.04.2023", sites) == "Pier vote | Local"
+    assert strip_site_suffix("Israel: what next - analysis", sites) == "Israel: what next - analysis"
+
+
+def test_jsonld_graph_arrays_and_broken_json():
+    html = """<html><head>
+    <script type="application/ld+json">[{"@type": "WebSite", "name": "S"},
+      {"@context": "https://schema.org", "@graph": [{"@type": "NewsArticle", "headline": "A"}]}]</script>
+    <script type="application/ld+json">{"@type": "Person", "name": "P",}</script>
+    <script type="application/ld+json">{"@type": "BlogPosting", "headline": "B" "datePublished": "2024-01-01"}</script>
+    </head><body></body></html>"""
+    data = collect(parse_html(html))
+    types = [o.get("@type") for o in data.jsonld]
+    assert types[:3] == ["WebSite", "NewsArticle", "Person"]
+    assert data.jsonld[3]["datePublished"] == "2024-01-01"  # read by pattern from the broken one
+
+
+def test_empty_and_odd_input_never_raises():
+    fetched = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    for html in (b"", b"   ", b"<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+                 b"\x00\x01\x02binary", "<html><body>plain</body></html>"):
+        article = extract_article(html, "https://example.com/a", fetched_at=fetched)
+        assert article.source == "example.com" and article.id
+
+
+def test_canonical_only_on_the_same_site():
+    fetched = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    same = '<html><head><link rel="canonical" href="/news/a?utm_source=x"></head><body></body></html>'
+    other = '<html><head><link rel="canonical" href="https://aggregator.example.net/a"></head><body></body></html>'
+    home = '<html><head><link rel="canonical" href="https://www.example.com/"></head><body></body></html>'
+    assert extract_article(same, "https://www.example.com/x?id=1", fetched_at=fetched).canonical_url == \
+        "https://www.example.com/news/a"
+    assert extract_article(other, "https://www.example.com/x", fetched_at=fetched).canonical_url == \
+        "https://www.example.com/x"
+    assert extract_article(home, "https://www.example.com/x", fetched_at=fetched).canonical_url == \
+        "https://www.example.com/x"
