@@ -10,9 +10,9 @@ import logging
 from collections import Counter
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import FoldedLine, default_lexicons, load_lexicons, match_line
+from newscrawl.cleaning.lexicon import FoldedLine, compiled_rules, default_lexicons, load_lexicons, match_line
 from newscrawl.cleaning.lines import CleanResult, byline_names, clean_paragraphs
-from newscrawl.cleaning.text import normalize_text, split_paragraphs
+from newscrawl.cleaning.text import normalize_text
 from newscrawl.cleaning.title import clean_title
 from newscrawl.items import Article
 
@@ -34,7 +34,7 @@ def _unique(items) -> list[str]:
 
 def clean_authors(authors: list[str], language: Optional[str] = None) -> list[str]:
     """Normalised author names, byline labels dropped ("By Jane Doe", "إعداد وكالة …")."""
-    rules = [r for r in default_lexicons().for_language(language) if r.kind == "byline"]
+    rules = compiled_rules(default_lexicons(), language, ("byline",))
     out = []
     for author in authors or []:
         if not isinstance(author, str):
@@ -57,8 +57,7 @@ def _clean(article: Article, counts: Counter) -> Article:
     if article.authors:
         article.authors = clean_authors(article.authors, article.language)
     if isinstance(article.body, str):
-        result = clean_paragraphs(split_paragraphs(normalize_text(article.body)), article.language,
-                                  counts, title=article.title)
+        result = clean_paragraphs([article.body], article.language, counts, title=article.title)
         article.body = "\n\n".join(result.paragraphs) or None
         if result.credits:
             previous = article.credit.split("; ") if article.credit else []

@@ -56,9 +56,26 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character (C-speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_text(text: str) -> str:
+    """Text for matching: case kept, accents, Arabic diacritics and letter variants folded."""
+    return text.translate(_FOLD_TABLE)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
-    """Text for matching, and for each of its characters the index it came from in `text`
-    (so a span matched in the folded text maps back to the original)."""
+    """`fold_text`, and for each of its characters the index it came from in `text` (so a
+    span matched in the folded text maps back to the original)."""
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
@@ -83,7 +100,7 @@ class KindRules:
     same_language_only: bool = False
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: compiled rules are cached per (lexicons, language)
 class Lexicons:
     rules: list[KindRules]
     languages: list[str]
@@ -162,30 +179,71 @@ class FoldedLine:
 
     def __init__(self, line: str):
         self.line = line
-        folded, origin = fold(line)
+        folded = fold_text(line)
         m = _EDGES.match(folded)
         self.core = m.group(1)
         self.offset = m.start(1)
-        self.folded = folded
-        self.origin = origin
+        self._origin: Optional[list[int]] = None
 
     def original(self, start: int, end: int) -> str:
+        """The original text of the span [start, end) of `core`."""
         if start >= end:
             return ""
-        a, b = self.origin[start + self.offset], self.origin[end + self.offset - 1] + 1
+        if self._origin is None:
+            self._origin = fold(self.line)[1]
+        a, b = self._origin[start + self.offset], self._origin[end + self.offset - 1] + 1
         return self.line[a:b]
 
 
-def match_line(line: FoldedLine, rules: list[KindRules], at_edge: bool) -> Optional[LineMatch]:
+class _CompiledRules:
+    """The rules for one page language, with every pattern that captures nothing joined into
+    one alternation per position (anywhere / edge): one regex call per line instead of one
+    per pattern. Alternatives keep the rule order, so the first matching pattern decides."""
+
+    def __init__(self, rules: list[KindRules]):
+        self.anywhere, self.anywhere_kinds = self._join(rules, edge=False)
+        self.edge, self.edge_kinds = self._join(rules, edge=True)
+        # patterns with a `value` group are tried one by one (their group names repeat)
+        self.value_anywhere = [(r.kind, p) for r in rules for p in r.anywhere if "value" in p.groupindex]
+        self.value_edge = [(r.kind, p) for r in rules for p in r.edge if "value" in p.groupindex]
+
+    @staticmethod
+    def _join(rules: list[KindRules], edge: bool):
+        parts, kinds = [], []
+        for rule in rules:
+            for pattern in (rule.edge if edge else rule.anywhere):
+                if "value" in pattern.groupindex:
+                    continue
+                parts.append(f"(?P<g{len(kinds)}>{pattern.pattern})")
+                kinds.append(rule.kind)
+        if not parts:
+            return None, kinds
+        return re.compile("|".join(parts), re.IGNORECASE | re.DOTALL), kinds
+
+
+@lru_cache(maxsize=64)
+def compiled_rules(lexicons: Lexicons, language: Optional[str], kinds: Optional[tuple[str, ...]] = None) -> _CompiledRules:
+    """The joined rules for pages in `language` (optionally only some kinds), built once."""
+    rules = lexicons.for_language(language)
+    return _CompiledRules([r for r in rules if kinds is None or r.kind in kinds])
+
+
+def match_line(line: FoldedLine, rules: "_CompiledRules | list[KindRules]", at_edge: bool) -> Optional[LineMatch]:
     if not line.core or len(line.line) > MAX_BOILERPLATE_CHARS:
         return None
-    for rule in rules:
-        for pattern in rule.anywhere + (rule.edge if at_edge else []):
+    if isinstance(rules, list):
+        rules = _CompiledRules(rules)
+    for joined, kinds, valued, active in ((rules.anywhere, rules.anywhere_kinds, rules.value_anywhere, True),
+                                          (rules.edge, rules.edge_kinds, rules.value_edge, at_edge)):
+        if not active:
+            continue
+        if joined is not None:
+            m = joined.fullmatch(line.core)
+            if m is not None:
+                return LineMatch(kinds[int(m.lastgroup[1:])])
+        for kind, pattern in valued:
             m = pattern.fullmatch(line.core)
-            if m is None:
-                continue
-            value = None
-            if "value" in pattern.groupindex and m.group("value") is not None:
-                value = line.original(*m.span("value"))
-            return LineMatch(rule.kind, value)
+            if m is not None:
+                value = line.original(*m.span("value")) if m.group("value") is not None else None
+                return LineMatch(kind, value)
     return None

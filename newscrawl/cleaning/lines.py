@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, default_lexicons, fold, match_line
+from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, compiled_rules, default_lexicons, fold_text, match_line
 from newscrawl.cleaning.text import normalize_text
 
 HEAD_LINES = 3  # edge patterns apply to the first HEAD_LINES remaining lines...
@@ -33,7 +33,7 @@ class CleanResult:
 
 
 def _compact(text: str) -> str:
-    return "".join(ch for ch in fold(text)[0].casefold() if ch.isalnum())
+    return "".join(ch for ch in fold_text(text).casefold() if ch.isalnum())
 
 
 def _trim_value(value: str) -> str:
@@ -73,11 +73,13 @@ def clean_paragraphs(
     lexicons: Optional[Lexicons] = None,
 ) -> CleanResult:
     """Normalise paragraphs and remove boilerplate lines; never raises on any text."""
-    rules = (lexicons or default_lexicons()).for_language(language)
+    rules = compiled_rules(lexicons or default_lexicons(), language)
     # (paragraph index, line) for every non-empty line, in order
-    lines: list[tuple[int, str]] = []
-    for i, paragraph in enumerate(paragraphs):
-        for line in normalize_text(paragraph or "").split("\n"):
+    # Normalised as one text (paragraph breaks kept), then split into paragraphs and lines.
+    text = normalize_text("\n\n".join(p for p in paragraphs if isinstance(p, str)))
+    lines: list[tuple[int, str]] = []  # (paragraph index, line) for every non-empty line
+    for i, paragraph in enumerate(text.split("\n\n")):
+        for line in paragraph.split("\n"):
             if line.strip():
                 lines.append((i, line))
     folded = [FoldedLine(line) for _, line in lines]

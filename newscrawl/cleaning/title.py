@@ -5,7 +5,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import fold
+from newscrawl.cleaning.lexicon import fold_text
 from newscrawl.cleaning.text import normalize_text
 
 # Separators sites put between the headline and their name.
@@ -14,7 +14,7 @@ _MIN_HEAD_CHARS = 8
 
 
 def _compact(text: str) -> str:
-    return "".join(ch for ch in fold(text)[0].casefold() if ch.isalnum())
+    return "".join(ch for ch in fold_text(text).casefold() if ch.isalnum())
 
 
 def _site_keys(source: Optional[str], domain: Optional[str]) -> set[str]:
