@@ -1,0 +1,46 @@
+"""Quality gate: `newscrawl extract` over the dev eval WARCs, scored by the eval kit's
+score.py, must stay above the floors in tests/data/extraction/floors.json."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_newscrawl
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+EVAL = SHARED / "eval"
+FLOORS = json.loads((Path(__file__).parent / "data" / "extraction" / "floors.json").read_text(encoding="utf-8"))
+SETS = [name for name in FLOORS if not name.startswith("_")]
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory):
+    if not (EVAL / "score.py").is_file():
+        pytest.skip(f"the eval kit is not there ({EVAL}): the gate needs ../shared/eval")
+    missing = [name for name in SETS if not (EVAL / name / "pages.warc.gz").is_file()]
+    if missing:
+        pytest.skip(f"eval sets missing under {EVAL}: {', '.join(missing)}")
+    out = tmp_path_factory.mktemp("gate") / "dev.jsonl"
+    result = run_newscrawl("extract", *(str(EVAL / name / "pages.warc.gz") for name in SETS), "-o", str(out),
+                           "--no-progress", timeout=900)
+    assert result.returncode == 0, result.stderr
+    found = {}
+    for name in SETS:
+        scored = subprocess.run([sys.executable, str(EVAL / "score.py"), str(EVAL / name / "truth.jsonl"), str(out),
+                                 "--json"], capture_output=True, text=True, check=True)
+        found[name] = json.loads(scored.stdout)
+    return found
+
+
+@pytest.mark.parametrize("name, metric", [(n, m) for n in SETS for m in FLOORS[n]])
+def test_score_stays_above_floor(scores, name, metric):
+    section, key = metric.split(".")
+    result = scores[name]
+    assert result["coverage"] == 1.0, f"{name}: pages without a prediction"
+    value = (result["metrics"].get(section) or {}).get(key)
+    assert value is not None, f"{name}: no {metric} in the scores"
+    assert value >= FLOORS[name][metric], f"{name} {metric} {value:.3f} < floor {FLOORS[name][metric]}"

@@ -1,0 +1,88 @@
+"""`newscrawl extract`: WARC and HTML inputs, failures counted, clear usage errors."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from conftest import read_jsonl, run_newscrawl
+
+PAGES = Path(__file__).parent / "data" / "extraction" / "pages"
+
+
+def _warc(path: Path, records: list[tuple[str, str, bytes]]) -> None:
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+        for url, content_type, body in records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                               warc_headers_dict={"WARC-Date": "2026-01-09T09:00:00Z"})
+            writer.write_record(record)
+
+
+def test_extract_warc(tmp_path):
+    warc = tmp_path / "pages.warc.gz"
+    _warc(warc, [
+        ("https://www.coastline-post.co.uk/news/pier-vote", "text/html; charset=utf-8",
+         (PAGES / "jsonld_graph.html").read_bytes()),
+        ("https://www.coastline-post.co.uk/logo.png", "image/png", b"\x89PNG...."),
+        ("https://www.alsham-paper.example/economy/budget-2026", "text/html; charset=windows-1256",
+         (PAGES / "windows1256_levantine.html").read_bytes()),
+    ])
+    out = tmp_path / "out.jsonl"
+    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    lines = read_jsonl(out)
+    assert [line["url"] for line in lines] == ["https://www.coastline-post.co.uk/news/pier-vote",
+                                              "https://www.alsham-paper.example/economy/budget-2026"]
+    assert lines[0]["title"] == "Council votes to rebuild the old pier"
+    assert lines[1]["title"] == "الحكومة تقر موازنة العام المقبل"
+    assert lines[1]["fetched_at"] == "2026-01-09T09:00:00+00:00"  # from WARC-Date
+    assert "الحكومة" in out.read_text(encoding="utf-8")  # ensure_ascii=False: readable UTF-8
+    assert "2 pages written" in result.stderr and "1 not HTML" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "pages.warc.gz"]  # no temp file left
+
+
+def test_extract_html_and_html_gz(tmp_path):
+    gz = tmp_path / "page.html.gz"
+    gz.write_bytes(gzip.compress((PAGES / "microdata.html").read_bytes()))
+    out = tmp_path / "out.jsonl"
+    result = run_newscrawl("extract", str(PAGES / "no_structured_data.html"), str(gz), "-o", str(out),
+                           "--url", "https://valleycourier.example.org/local/library-late-fridays",
+                           "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean")
+    assert result.returncode == 0, result.stderr
+    lines = read_jsonl(out)
+    assert [line["title"] for line in lines] == ["Library opens late on Fridays", "Le tramway prolongé jusqu'à l'aéroport"]
+    assert set(lines[0]) >= {"url", "title", "body", "source", "date", "id", "authors", "language"}
+
+
+def test_damaged_warc_does_not_stop_the_run(tmp_path):
+    warc = tmp_path / "pages.warc.gz"
+    page = (PAGES / "jsonld_graph.html").read_bytes()
+    _warc(warc, [(f"https://www.coastline-post.co.uk/news/{i}", "text/html", page) for i in range(3)])
+    with open(warc, "ab") as fh:
+        fh.write(b"\x1f\x8b\x08\x00broken gzip member" * 4)
+    out = tmp_path / "out.jsonl"
+    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    assert len(read_jsonl(out)) == 3  # every page before the damage is kept
+    assert result.returncode == 0, result.stderr
+    assert "3 pages written" in result.stderr and "skipped 1" in result.stderr
+
+
+def test_usage_errors(tmp_path):
+    missing = run_newscrawl("extract", str(tmp_path / "nope.warc.gz"), "-o", str(tmp_path / "o.jsonl"))
+    assert missing.returncode == 2 and "no such input file" in missing.stderr
+    unwritable = run_newscrawl("extract", str(PAGES / "microdata.html"), "--url", "https://x.example/a",
+                               "-o", str(tmp_path / "no-such-dir" / "o.jsonl"))
+    assert unwritable.returncode == 2 and "does not exist" in unwritable.stderr
+    no_url = run_newscrawl("extract", str(PAGES / "microdata.html"), "-o", str(tmp_path / "o.jsonl"))
+    assert no_url.returncode == 2 and "--url" in no_url.stderr
+    unknown = tmp_path / "x.pdf"
+    unknown.write_bytes(b"%PDF")
+    wrong_type = run_newscrawl("extract", str(unknown), "-o", str(tmp_path / "o.jsonl"))
+    assert wrong_type.returncode == 2 and "unknown input type" in wrong_type.stderr
+    assert not (tmp_path / "o.jsonl").exists()
