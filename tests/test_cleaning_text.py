@@ -20,8 +20,12 @@ def test_tatweel_removed():
 
 
 def test_invisible_and_bidi_controls_removed():
-    text = "\u200fمرحبا\u200e \u202bبالعالم\u202c \u2066x\u2069 zero\u200bwidth \ufeffsoft\u00adhyphen"
-    assert normalize_text(text) == "مرحبا بالعالم x zerowidth softhyphen"
+    text = "\u200fمرحبا\u200e \u202bبالعالم\u202c \u2066x\u2069 zero\u200bwidth \ufeffjoined\u2060word"
+    assert normalize_text(text) == "مرحبا بالعالم x zerowidth joinedword"
+
+
+def test_soft_hyphen_is_kept():
+    assert normalize_text("Notfall\u00addaten\u00adsatz") == "Notfall\u00addaten\u00adsatz"
 
 
 def test_zwnj_is_spelling_and_stays():
