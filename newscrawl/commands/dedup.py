@@ -18,6 +18,7 @@ from pathlib import Path
 from newscrawl.cli import EXIT_OK, CommandError
 from newscrawl.dedup.deduplicator import Deduplicator
 from newscrawl.dedup.store import open_store
+from newscrawl.dedup.urls import canonicalize_url
 from newscrawl.items import Article
 
 
@@ -94,6 +95,13 @@ def _read_articles(paths, counts: Counter):
                     article.id = str(article.id)
                 if not isinstance(article.version, int) or isinstance(article.version, bool):
                     article.version = 1
+                try:
+                    source_url = article.canonical_url if isinstance(article.canonical_url, str) and \
+                        article.canonical_url.strip() else article.url
+                    article.canonical_url = canonicalize_url(source_url)
+                except ValueError:
+                    counts["malformed/bad_url"] += 1
+                    continue
                 yield article
 
 

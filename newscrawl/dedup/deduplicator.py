@@ -62,11 +62,13 @@ class Deduplicator:
 
     def _decide(self, article: Article) -> Decision:
         store = self.store
+        # canonical_url is trusted as set by extraction (already canonical); the `dedup`
+        # command canonicalises the ones it reads from other tools' exports.
         if not article.canonical_url:
             article.canonical_url = canonicalize_url(article.url)
         if not article.id:
             article.id = article_id(article.canonical_url)
-        url_key = canonicalize_url(article.canonical_url)
+        url_key = article.canonical_url
         fp = fingerprint(article.body or "", article.title)
         record = store.get_url(url_key)
 
@@ -104,7 +106,7 @@ class Deduplicator:
 
         version = article.version or 1
         number = store.add_story(sketch_of(fp, article.id, article.date, version), fp.exact, index_keys(fp))
-        store.add_paragraphs(fp.paragraph_hashes)
+        store.add_paragraphs(sorted(set(fp.paragraph_hashes)))
         store.put_url(url_key, UrlRecord(article.id, number, fp.exact, version))
         return Decision(EXPORT, "new", None, 0.0, version)
 

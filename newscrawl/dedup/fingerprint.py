@@ -73,9 +73,28 @@ def _build_tables():
     for lo, hi in _NO_SPACE_RANGES:
         hi = min(hi, _TABLE_SIZE - 1)
         cls[lo:hi + 1] = np.where(cls[lo:hi + 1] == 1, 2, cls[lo:hi + 1])
-    for cp, repl in {**_INVISIBLE, **_ARABIC, **_digit_table()}.items():
+    str_table = {**_INVISIBLE, **_ARABIC, **_digit_table()}
+    for cp, repl in str_table.items():
         fold[cp] = 0 if repl is None else ord(repl)
-    return fold, cls
+    return fold, cls, str_table
+
+
+_NO_SPACE_CLASS = "".join("\\U%08x-\\U%08x" % r for r in _NO_SPACE_RANGES)
+# The same tokens as _analyse, with a regex: for short texts (titles) where numpy's fixed
+# cost per call dominates.
+_SHORT_TOKEN_RE = re.compile(r"[%s]|[^\W%s]+" % (_NO_SPACE_CLASS, _NO_SPACE_CLASS))
+
+
+def _short_text_hashes(text: str) -> np.ndarray:
+    """Sorted unique uint32 hashes (crc32) of the normalised words of a short text."""
+    global _tables
+    if _tables is None:
+        _tables = _build_tables()
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    if not text.isascii():
+        text = text.translate(_tables[2])
+    words = {zlib.crc32(w.encode("utf-8")) for w in _SHORT_TOKEN_RE.findall(text)}
+    return np.array(sorted(words), dtype=np.uint32)
 
 
 def _analyse(text: str):
@@ -83,7 +102,7 @@ def _analyse(text: str):
     global _tables
     if _tables is None:
         _tables = _build_tables()
-    fold, cls_table = _tables
+    fold, cls_table, _ = _tables
     text = unicodedata.normalize("NFKC", text or "").casefold()
     cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     if not text.isascii():
@@ -253,8 +272,7 @@ def fingerprint(body: str, title: str | None = None, size: int = SHINGLE_SIZE) -
             if b - a >= MIN_BOILERPLATE_TOKENS:
                 para_hashes.append(zlib.crc32(th[a:b].astype("<u8").tobytes()))
                 para_spans.append((a, b))
-    t_cps, t_starts, t_ends = _analyse(title or "")
-    title_hashes = np.unique((_token_hashes(t_cps, t_starts, t_ends) >> np.uint64(32)).astype(np.uint32))
+    title_hashes = _short_text_hashes(title or "")
     return Fingerprint(
         exact=_digest(th),
         shingles=np.unique(raw),

@@ -45,7 +45,16 @@ class KeyIndex:
         keys = np.asarray(keys, dtype=np.uint32)
         if self.entries + keys.size > self.n_buckets * self.SLOTS * self.MAX_LOAD:
             self._grow()
-        for key, bucket in zip(keys.tolist(), self._bucket(keys).tolist()):
+        buckets = self._bucket(keys)
+        slots = self.fill[buckets]
+        if slots.max(initial=0) < self.SLOTS - 1 and np.unique(buckets).size == buckets.size:
+            # the common case in one go: distinct buckets, none full
+            self.keys[buckets, slots] = keys
+            self.values[buckets, slots] = value
+            self.fill[buckets] = slots + 1
+            self.entries += keys.size
+            return
+        for key, bucket in zip(keys.tolist(), buckets.tolist()):
             slot = int(self.fill[bucket])
             if slot >= self.SLOTS:
                 self.dropped += 1
@@ -94,27 +103,44 @@ class ParagraphCounter:
 
     def __init__(self, bits_log2: int = 24):
         self.bits = np.zeros(1 << (bits_log2 - 3), dtype=np.uint8)
-        self.mask = (1 << bits_log2) - 1
+        self.mask = np.uint64((1 << bits_log2) - 1)
         self.repeated: set[int] = set()
 
-    def _positions(self, h: int) -> list[int]:
-        x = (h * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
-        return [((x >> (16 * i)) ^ (h * (i + 1))) & self.mask for i in range(self.PROBES)]
+    def _positions(self, hashes: list[int]) -> np.ndarray:
+        """(len(hashes), PROBES) bit positions, double hashing on a 64-bit mix."""
+        h = np.asarray(hashes, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            x = h * np.uint64(0x9E3779B97F4A7C15)
+            x ^= x >> np.uint64(29)
+            y = (x * np.uint64(0xBF58476D1CE4E5B9)) | np.uint64(1)
+            probes = np.arange(self.PROBES, dtype=np.uint64)
+            return ((x[:, None] + probes[None, :] * y[:, None]) >> np.uint64(7)) & self.mask
 
-    def _seen(self, h: int) -> bool:
-        return all(self.bits[p >> 3] & (1 << (p & 7)) for p in self._positions(h))
+    def _seen(self, positions: np.ndarray) -> np.ndarray:
+        bits = (self.bits[positions >> np.uint64(3)] >> (positions & np.uint64(7)).astype(np.uint8)) & 1
+        return bits.all(axis=1)
+
+    def counts(self, hashes: list[int]) -> list[int]:
+        if not hashes:
+            return []
+        seen = self._seen(self._positions(hashes)).tolist()
+        return [2 if h in self.repeated else (1 if s else 0) for h, s in zip(hashes, seen)]
 
     def count(self, h: int) -> int:
-        if h in self.repeated:
-            return 2
-        return 1 if self._seen(h) else 0
+        return self.counts([h])[0]
+
+    def add_many(self, hashes: list[int]) -> None:
+        if not hashes:
+            return
+        positions = self._positions(hashes)
+        for h, s in zip(hashes, self._seen(positions).tolist()):
+            if s:
+                self.repeated.add(h)
+        flat = positions.ravel()
+        np.bitwise_or.at(self.bits, flat >> np.uint64(3), (1 << (flat & np.uint64(7))).astype(np.uint8))
 
     def add(self, h: int) -> None:
-        if self._seen(h):
-            self.repeated.add(h)
-            return
-        for p in self._positions(h):
-            self.bits[p >> 3] |= np.uint8(1 << (p & 7))
+        self.add_many([h])
 
     @property
     def nbytes(self) -> int:

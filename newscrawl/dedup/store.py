@@ -100,11 +100,10 @@ class MemoryStore(DedupStore):
         return self.sketches.get(number, self.ids[number])
 
     def paragraph_counts(self, hashes):
-        return [self.paragraphs.count(h) for h in hashes]
+        return self.paragraphs.counts(hashes)
 
     def add_paragraphs(self, hashes):
-        for h in hashes:
-            self.paragraphs.add(h)
+        self.paragraphs.add_many(list(hashes))
 
 
 class SqliteStore(DedupStore):
