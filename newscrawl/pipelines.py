@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from newscrawl.cleaning import clean_article
@@ -79,13 +80,24 @@ class DedupPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        # The state is committed only after the feed exporter has written the story
+        # (item_scraped reaches the exporter first): a crash in between leaves a story in the
+        # export but not in the state, which a resumed run reconciles, never the reverse.
+        crawler.signals.connect(pipeline.commit_state, signal=signals.item_scraped)
+        crawler.signals.connect(pipeline.commit_state, signal=signals.item_dropped)
+        return pipeline
+
+    def commit_state(self, *args, **kwargs):
+        if self.dedup is not None:
+            self.dedup.store.commit()
 
     def open_spider(self, spider=None):
         from newscrawl.dedup.deduplicator import Deduplicator
         from newscrawl.dedup.store import open_store
 
-        self.dedup = Deduplicator(open_store(self.state_dir), commit_every=1)
+        # Commits come from commit_state, after the export is written.
+        self.dedup = Deduplicator(open_store(self.state_dir), commit_every=1 << 62)
 
     def close_spider(self, spider=None):
         if self.dedup is not None:
