@@ -134,3 +134,13 @@ def test_max_pages_bounds_the_crawl(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     # CLOSESPIDER_PAGECOUNT stops scheduling at N; requests already in flight still finish.
     assert len(fetched) <= 3 + 8
+
+
+def test_empty_and_xml_declared_pages_parse_safely():
+    from scrapy.http import HtmlResponse
+
+    from newscrawl.spiders.news import parse_page
+
+    assert parse_page(HtmlResponse("http://x.test/", body=b"")) is None
+    tree = parse_page(HtmlResponse("http://x.test/", body=b'<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>'))
+    assert tree is not None and tree.findtext(".//p") == "x"

@@ -42,6 +42,20 @@ def check_start_url(url: str) -> str:
     return url
 
 
+def parse_page(response: HtmlResponse):
+    """The page as an lxml tree (Scrapy has decoded it), or None when there is no document."""
+    try:
+        return lxml.html.document_fromstring(response.text)
+    except ValueError:  # a str with an XML encoding declaration
+        pass
+    except lxml.etree.ParserError:
+        return None
+    try:
+        return lxml.html.document_fromstring(response.body)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -138,10 +152,10 @@ class NewsSpider(scrapy.Spider):
 
     def parse_html(self, response: HtmlResponse):
         meta = response.meta
-        try:
-            tree = lxml.html.document_fromstring(response.text)
-        except (ValueError, lxml.etree.ParserError):
-            tree = lxml.html.document_fromstring(response.body)
+        tree = parse_page(response)
+        if tree is None:
+            self._count("pages/empty")
+            return
         page_kind = classify_page(tree, response.url).kind
         self._count(f"pages/{page_kind}")
         links = page_links(tree, response.url)
