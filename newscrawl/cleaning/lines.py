@@ -74,7 +74,6 @@ def clean_paragraphs(
 ) -> CleanResult:
     """Normalise paragraphs and remove boilerplate lines; never raises on any text."""
     rules = compiled_rules(lexicons or default_lexicons(), language)
-    # (paragraph index, line) for every non-empty line, in order
     # Normalised as one text (paragraph breaks kept), then split into paragraphs and lines.
     text = normalize_text("\n\n".join(p for p in paragraphs if isinstance(p, str)))
     lines: list[tuple[int, str]] = []  # (paragraph index, line) for every non-empty line
@@ -84,48 +83,49 @@ def clean_paragraphs(
                 lines.append((i, line))
     folded = [FoldedLine(line) for _, line in lines]
     alive = [True] * len(lines)
-    result = CleanResult(paragraphs=[])
     title_key = _compact(title) if title else ""
+    # (line index, kind, line, credit value, byline names): kept in body order at the end
+    found: list[tuple[int, str, str, Optional[str], list[str]]] = []
 
-    # Edge windows move as lines go, so repeat until nothing else matches (also what makes
-    # a second cleaning a no-op).
+    # Edge windows move as lines go, so repeat until nothing else matches (that is also what
+    # makes a second cleaning a no-op).
     changed = True
     while changed:
         changed = False
         remaining = [k for k in range(len(lines)) if alive[k]]
         edge = set(remaining[:HEAD_LINES]) | set(remaining[-TAIL_LINES:])
         for pos, k in enumerate(remaining):
-            kind, value = None, None
-            if pos == 0 and title_key and _compact(lines[k][1]) == title_key:
-                kind = "title_repeat"
+            kind, credit, names = None, None, []
+            if pos == 0 and title_key and len(remaining) > 1 and _compact(lines[k][1]) == title_key:
+                kind = "title_repeat"  # the headline repeated as the first line of the body
             else:
                 m = match_line(folded[k], rules, k in edge)
-                if m is not None:
-                    kind, value = m.kind, m.value
-                    if kind == "byline":
-                        names = byline_names(value or "")
-                        if not names:
-                            continue
-                        result.bylines.append(names)
-                    elif kind == "credit" and value is not None:
-                        value = _trim_value(value)
-                        if value:
-                            result.credits.append(value)
-            if kind is None:
-                continue
+                if m is None:
+                    continue
+                kind = m.kind
+                if kind == "byline":
+                    names = byline_names(m.value or "")
+                    if not names:
+                        continue  # "By the end of the year": no names, story text
+                elif kind == "credit" and m.value is not None:
+                    credit = _trim_value(m.value) or None
             alive[k] = False
             changed = True
-            result.removed.append((kind, lines[k][1]))
+            found.append((k, kind, lines[k][1], credit, names))
             if counts is not None:
                 counts[kind] += 1
             if kind == "title_repeat":
                 break  # the next line is now the first: look again
+
+    found.sort(key=lambda f: f[0])
     grouped: dict[int, list[str]] = {}
     for k, (i, line) in enumerate(lines):
         if alive[k]:
             grouped.setdefault(i, []).append(line)
-    result.paragraphs = ["\n".join(ls) for _, ls in sorted(grouped.items())]
-    # credits/bylines were found in removal order; report them in body order
-    order = {line: n for n, (_, line) in enumerate(lines)}
-    result.removed.sort(key=lambda kl: order.get(kl[1], 0))
-    return result
+    return CleanResult(
+        paragraphs=["\n".join(ls) for _, ls in sorted(grouped.items())],
+        removed=[(kind, line) for _, kind, line, _, _ in found],
+        credits=[credit for _, _, _, credit, _ in found if credit],
+        bylines=[names for _, _, _, _, names in found if names],
+    )
+
