@@ -231,27 +231,42 @@ def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
     return None
 
 
-def _is_standfirst(tree: HtmlElement, block: Block, desc_shingles: set) -> bool:
-    """Is this leading block the headline's standfirst (lead) rather than the first paragraph?
+def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: int) -> Optional[HtmlElement]:
+    """The element holding the headline's standfirst (lead) when this leading block is one.
 
     A paragraph that only repeats the meta description is often the story's first paragraph,
     so the markup decides: a lead-like class on the element or a close ancestor (lead,
     intro, standfirst, subtitle, header ...), or a heading that repeats the description."""
     elem = _source_element(tree, block.text)
     if elem is None:
-        return False
+        return None
     chain = [elem] + [a for _, a in zip(range(3), elem.iterancestors())]
     for e in chain:
         if e.tag in ("article", "main", "body"):
             break
         toks = _class_tokens(e)
+        if e.tag == "header" or toks & _LEAD_TOKENS:
+            # a wrapper holding much of the story is no standfirst
+            return e if len(e.text_content()) < 0.4 * total else None
         if toks & _NOT_LEAD_TOKENS:
             break
-        if e.tag == "header" or toks & _LEAD_TOKENS:
-            return True
     if elem.tag in ("h2", "h3", "h4") and desc_shingles and _share_in(block.text, desc_shingles) >= 0.5:
-        return True
-    return False
+        return elem
+    return None
+
+
+def _inside(tree: HtmlElement, block: Block, container: HtmlElement) -> bool:
+    elem = _source_element(tree, block.text)
+    return elem is not None and (elem is container or any(a is container for a in elem.iterancestors()))
+
+
+def _same_kind_follows(tree: HtmlElement, lead: HtmlElement, following: Block) -> bool:
+    """Does the next block sit in an element like the lead's (a body split in repeated boxes)?"""
+    elem = _source_element(tree, following.text)
+    if elem is None:
+        return False
+    sig = (lead.tag, lead.get("class"))
+    return any((e.tag, e.get("class")) == sig for e in [elem, *list(elem.iterancestors())[:4]])
 
 
 def _is_title(block: Block, title_key: Optional[list]) -> bool:
@@ -265,6 +280,18 @@ def _is_title(block: Block, title_key: Optional[list]) -> bool:
     return len(toks) <= n + 8 and toks[-n:] == title_key and block.kind in ("head", "p", "other")
 
 
+def _is_title_like(block: Block, title_set: set) -> bool:
+    """A heading line that is mostly the headline (kicker, site name or punctuation aside)."""
+    toks = _tokens(block.text)
+    if not toks or not title_set:
+        return False
+    common = sum(1 for t in toks if t in title_set)
+    return common / len(toks) >= 0.7 and common / len(title_set) >= 0.7
+
+
+_HEAD_ZONE = 4  # blocks from the top where headline, kicker, date and standfirst lines sit
+
+
 def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlElement) -> list[Block]:
     title_key = _tokens(title) if title else None
     kept: list[Block] = []
@@ -272,17 +299,34 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
         if not _tokens(block.text):
             continue
         if _is_title(block, title_key):
+            kept = [b for b in kept if len(_tokens(b.text)) > 12]  # kicker, date, section above it
             continue
         if _is_link_line(block):
             continue
         if len(block.text) <= 240 and _is_marker_line(_norm(block.text)):
             continue
         kept.append(block)
-    if kept:
+    # the head zone: headline variants, one-word labels above the story, the standfirst
+    title_set = set(title_key or ())
+    head: list[Block] = []
+    rest = kept
+    while rest and len(head) < _HEAD_ZONE:
+        b = rest[0]
+        ntok = len(_tokens(b.text))
+        if _is_title_like(b, title_set) or ntok <= 2:
+            rest = rest[1:]
+            continue
+        break
+    kept = rest
+    if len(kept) > 2:
         descriptions = _meta_descriptions(tree)
         desc_shingles = set().union(*(_shingles(d) for d in descriptions)) if descriptions else set()
-        if len(kept) > 2 and _is_standfirst(tree, kept[0], desc_shingles):
-            del kept[0]
+        lead = _lead_container(tree, kept[0], desc_shingles, _text_len(kept))
+        if lead is not None and not _same_kind_follows(tree, lead, kept[1]):
+            first, kept = kept[0], kept[1:]
+            # a standfirst in bullet points
+            while first.kind == "item" and len(kept) > 2 and kept[0].kind == "item" and _inside(tree, kept[0], lead):
+                kept = kept[1:]
     return kept
 
 
