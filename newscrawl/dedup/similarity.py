@@ -191,8 +191,10 @@ def compare(fp: Fingerprint, date: Optional[float], old: StorySketch,
 def judge(ev: PairEvidence) -> Optional[str]:
     """The reason the pair is one story ('near-duplicate' / 'abridged'), or None: distinct.
     Precision first: when in doubt, both stories are exported."""
-    need = CONTAINMENT_SHORT if ev.smaller < SHORT_TEXT_SHINGLES else CONTAINMENT_LONG
-    if ev.title_similarity >= TITLE_AGREES:
+    short = ev.smaller < SHORT_TEXT_SHINGLES
+    need = CONTAINMENT_SHORT if short else CONTAINMENT_LONG
+    if ev.title_similarity >= TITLE_AGREES and not short:
+        # (short template briefs share most of their headline too: no bonus there)
         need -= TITLE_BONUS
     if ev.days_apart is not None and ev.days_apart > FAR_APART_DAYS:
         need += FAR_APART_PENALTY
