@@ -205,3 +205,39 @@ def test_credit_and_byline_patterns_only_count_near_the_edges():
 def test_long_lines_are_never_removed():
     line = "Read more: " + " ".join(["the council budget debate went on for hours"] * 20)
     assert clean_paragraphs([line], "en").paragraphs == [line]
+
+
+# Short story lines that look like boilerplate at a glance; at the top or the end of a body
+# (where credit and byline patterns apply too) they must stay.
+LOOK_ALIKES = [
+    ("en", "By 2030, the city wants to be carbon neutral."),
+    ("en", "More than 300 people attended the hearing."),
+    ("en", "Related charges were dropped in May."),
+    ("en", "Advertising revenue fell 5% in the quarter."),
+    ("en", "Sign up sheets were posted at the door."),
+    ("en", "Share prices rose 3% on Tuesday."),
+    ("en", "Photos by the dozen were posted online."),
+    ("en", "Comments were closed after the vote."),
+    ("en", "Agree"),
+    ("en", "Breaking the deadlock took three rounds of talks."),
+    ("en", "Follow-up talks are planned for June."),
+    ("de", "Von der Leyen sagte am Dienstag, die Gespräche gingen weiter."),
+    ("de", "Ablehnen"),
+    ("de", "Anzeigen gegen den Betreiber liegen bereits vor."),
+    ("fr", "Par ailleurs, le maire a annoncé un nouveau plan."),
+    ("fr", "Partager les richesses reste la priorité du gouvernement."),
+    ("es", "Por qué el alcalde cambió de opinión sigue sin aclararse."),
+    ("es", "Compartir el poder no será fácil, dijo el alcalde."),
+    ("ar", "وأجرت الإصلاحات العاجلة تغييرات واسعة في الوزارة."),
+    ("ar", "كتب الرئيس رسالة إلى الأمين العام للأمم المتحدة"),
+    ("ar", "موافق"),
+    ("ar", "شارك آلاف المواطنين في المظاهرة يوم الجمعة."),
+    ("ar", "المزيد من الضحايا سقطوا في القصف الليلة الماضية."),
+]
+
+
+@pytest.mark.parametrize("language,line", LOOK_ALIKES, ids=[f"{c[0]}-{c[1][:20]}" for c in LOOK_ALIKES])
+def test_short_look_alike_lines_stay_at_the_edges(language, line):
+    for body in ([line, *STORY[language]], [*STORY[language], line], [line]):
+        result = clean_paragraphs(body, language)
+        assert result.paragraphs == body, result.removed
