@@ -102,12 +102,14 @@ def test_related_links_inline_lines_and_blocks():
       <p>Lesen Sie auch: <a href="/de/drei">Drei</a></p>
       <p>Leer más: <a href="/es/cuatro">Cuatro</a></p>
       </article>
-      <aside><h3>Related stories</h3><ul><li><a href="/five#top">Five</a></li><li><a href="/six">Six</a></li></ul></aside>
-      <div class="related-articles"><a href="/seven">Seven</a></div>
+      <aside><h3>Related stories</h3><ul><li><a href="/world/five-things-to-know-today#top">Five</a></li><li><a href="/world/six-more-things-to-know">Six</a></li>
+      <li><a href="/author/jane-doe/">Jane Doe</a></li></ul></aside>
+      <div class="related-articles"><a href="/article/70707">Seven</a></div>
     </body></html>"""
     found = find_related_links(html, "http://x.test/story")
     assert found == ["http://x.test/news/one.html", "http://x.test/fr/deux", "http://x.test/de/drei",
-                     "http://x.test/es/cuatro", "http://x.test/five", "http://x.test/six", "http://x.test/seven"]
+                     "http://x.test/es/cuatro", "http://x.test/world/five-things-to-know-today",
+                     "http://x.test/world/six-more-things-to-know", "http://x.test/article/70707"]
 
 
 def test_sentence_mentioning_related_is_not_a_related_line():

@@ -14,7 +14,7 @@ from lxml import etree
 
 from newscrawl.dedup.urls import strip_tracking
 from newscrawl.discovery.markers import equals_phrase, normalize_marker_text, starts_with_phrase, load_markers
-from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, is_page_number_url
+from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, url_shape
 
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
 BLOCK_TAGS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "section", "aside", "blockquote"}
@@ -149,7 +149,8 @@ def find_related_links(page, url: str) -> list[str]:
         text = _text(el)
         if text and len(text) < 400 and len(anchors) <= 3 and starts_with_phrase(text, "related_line"):
             found.extend(absolute(a.get("href"), base) for a in anchors)
-    return [u for u in _unique(found) if is_crawlable(u) and not is_page_number_url(u) and u.split("#")[0] != url]
+    # Author, tag and section links inside a related block are not stories.
+    return [u for u in _unique(found) if is_crawlable(u) and url_shape(u) != "listing" and u != url]
 
 
 def page_links(page, url: str) -> PageLinks:

@@ -25,12 +25,14 @@ SKIP_QUERY_RE = re.compile(r"(?:^|&)(?:replytocom|share|action|print|format=pdf|
 FEED_PATH_RE = re.compile(r"(?:/feed/?$|/rss/?$|/atom/?$|\.rss$|\.atom$|/rss\.xml$|/atom\.xml$|/feed\.xml$|/index\.xml$|[?&]feed=)", re.I)
 SITEMAP_PATH_RE = re.compile(r"sitemap[^/]*\.xml(?:\.gz)?$|/sitemap/?$", re.I)
 
-LISTING_PATH_RE = re.compile(
-    r"(?:^/$|/(?:section|sections|category|categories|cat|tag|tags|topic|topics|author|authors|"
-    r"archive|archives|latest|news|page|seite|pagina|rubrique|rubriken|ressort|themen?|kategorie|"
-    r"categoria|seccion|secciones|sujet|dossier|dossiers|people|writers?|columnists?|label)(?:/|$))",
-    re.I,
-)
+# Path segments that name a listing (/tag/economy/, /section/politics/, /author/jane-doe/, /news/).
+LISTING_SEGMENTS = {
+    "section", "sections", "category", "categories", "cat", "tag", "tags", "topic", "topics",
+    "author", "authors", "archive", "archives", "latest", "news", "page", "seite", "pagina",
+    "rubrique", "rubriken", "ressort", "thema", "themen", "kategorie", "categoria", "seccion",
+    "secciones", "sujet", "dossier", "dossiers", "people", "writer", "writers", "columnist",
+    "columnists", "label", "index", "home",
+}
 # Page 2 and beyond (page=1 is usually the listing's first page, or a story that remembers it).
 PAGE_NUMBER_RE = re.compile(r"(?:/(?:page|seite|pagina|p)/(?:[2-9]|\d{2,})/?$|[?&](?:page|p|paged|pg|seite|pagina|start|offset)=(?:[2-9]|\d{2,}))", re.I)
 DATE_IN_PATH_RE = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?(?:/|[-_])")
@@ -84,7 +86,9 @@ def url_shape(url: str) -> str:
         return "article"
     if len(segments) >= 1 and last.count("-") >= 3 and slug_words >= 4:
         return "article"
-    if not segments or LISTING_PATH_RE.search(path):
+    if not segments or last.lower() in LISTING_SEGMENTS or re.fullmatch(r"index\.\w+", last, re.I):
+        return "listing"
+    if len(segments) >= 2 and segments[-2].lower() in LISTING_SEGMENTS and slug_words <= 3 and not ARTICLE_SUFFIX_RE.search(last):
         return "listing"
     if len(segments) == 1 and slug_words <= 2:
         return "listing"
