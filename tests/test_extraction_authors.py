@@ -21,6 +21,10 @@ from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, spli
     ("كتبت: سارة محمود", ["سارة محمود"]),
     ("بقلم: رنا يوسف الاثنين 17 أغسطس 2020", ["رنا يوسف"]),
     ("Miguel A. Herguedas", ["Miguel A. Herguedas"]),
+    ("By ERIC TUCKER Associated Press", ["ERIC TUCKER", "Associated Press"]),
+    ("Associated Press November 19, 2019", ["Associated Press"]),
+    ("Anna May", ["Anna May"]),
+    ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
 ])
 def test_split_names(text, names):
     assert split_names(text) == names

@@ -245,8 +245,24 @@ def _first_date(values, fetched_at) -> Optional[ParsedDate]:
     return None
 
 
-def _visible_date(page: Page, elements, language) -> Optional[ParsedDate]:
+OFF_STORY_CLASS = re.compile(r"related|teaser|sidebar|widget|most-?read|popular|recommend|comment|footer|nav|"
+                             r"breaking|ticker|more-?stories|latest", re.I)
+
+
+def _in_story(el: HtmlElement) -> bool:
+    """Not a teaser's date: outside links and related/sidebar/footer blocks."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag in ("a", "footer", "nav", "aside"):
+            return False
+        if OFF_STORY_CLASS.search(ancestor.get("class") or ""):
+            return False
+    return True
+
+
+def _visible_date(page: Page, elements, language, in_story_only: bool = False) -> Optional[ParsedDate]:
     for el in elements:
+        if in_story_only and not _in_story(el):
+            continue
         value = itemprop_value(el) if el.get("datetime") or el.get("content") else None
         parsed = parse_machine_date(value) if value else None
         if parsed is None:
@@ -280,7 +296,7 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
     if published is None:
         published = not_in_future(date_from_url(page.url), fetched)
     if published is None:
-        published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language)
+        published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language, in_story_only=True)
     if published is None and modified is not None:
         published = modified  # the page gives no publication date: its last revision is the best known
     # Same moment given with and without offset: keep the offset.

@@ -19,7 +19,9 @@ def _lexicon() -> dict:
     sep_re = re.compile(r"\s*(?:[,;/|،•·]|\n|%s)\s*" % "|".join(re.escape(s) for s in seps), re.I)
     not_names = re.compile("|".join(re.escape(w) for w in data["not_names"]), re.I)
     return {"prefix_re": prefix_re, "sep_re": sep_re, "not_names": not_names,
-            "roles": {r.casefold() for r in data.get("roles", [])}}
+            "roles": {r.casefold() for r in data.get("roles", [])},
+            "agency_tail": re.compile(r"^(.+?\S)\s+(%s)$" % "|".join(
+                re.escape(a) for a in sorted(data.get("agencies", []), key=len, reverse=True)))}
 
 
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -29,6 +31,9 @@ _PARENS = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*")
 _WEEKDAY = re.compile(
     r"\s+(?:(?:ال)?(?:أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت)|monday|tuesday|wednesday|thursday"
     r"|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b.*$", re.I)
+_MONTH_TAIL = re.compile(
+    r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+    r"|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)\.?\s+\d.*$", re.I)
 _STATUS_WORD = re.compile(r"\s+(?:stand|updated|update|aktualisiert|veröffentlicht|published|posted|mis à jour|publié"
                           r"|actualizado|publicado|aggiornato|pubblicato)\b.*$", re.I)
 _DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b(?:19|20)\d{2}\b")
@@ -41,6 +46,7 @@ def _clean_one(name: str) -> Optional[str]:
     name = _HANDLE.sub(" ", name)
     name = _PARENS.sub(" ", name)
     name = re.sub(r"\s*[(\[].*$", "", name)  # an unclosed parenthesis: the rest is not the name
+    name = _MONTH_TAIL.sub("", name)  # "Associated Press November 19, 2019"
     name = re.sub(r"\s\d.*$", "", name)  # "Jane Doe 30 August 2023": a date glued to the byline
     name = _WEEKDAY.sub("", name)
     name = _STATUS_WORD.sub("", name)
@@ -74,7 +80,12 @@ def split_names(text: str) -> list[str]:
     out = []
     for part in parts:
         cleaned = _clean_one(part)
-        if cleaned:
+        if not cleaned:
+            continue
+        glued = lex["agency_tail"].match(cleaned)
+        if glued and len(glued.group(1).split()) >= 2:  # "ERIC TUCKER Associated Press"
+            out.extend([glued.group(1), glued.group(2)])
+        else:
             out.append(cleaned)
     return out
 
