@@ -17,7 +17,8 @@
     authors = ".byline a.author"          # one element per author (or one byline to split)
     remove = [".related", ".ad"]          # removed from the body container before reading it
 
-`profile` as passed to the body extractor is this dict as loaded (plus "file": its path).
+`profile` as passed to the body extractor is this dict as loaded, plus "file" (its file name)
+and, at the top level, "body" and "remove" as lists of CSS selectors (copied from [selectors]).
 """
 from __future__ import annotations
 
@@ -53,12 +54,18 @@ def _validate(profile: dict, origin: str) -> dict:
     selectors = profile.setdefault("selectors", {})
     for key in SELECTOR_KEYS:
         if key in selectors:
+            if not isinstance(selectors[key], str):
+                raise ProfileError(f"{origin}: selectors.{key} must be one CSS selector string (use commas for several)")
             css_xpath(selectors[key])  # fail at load time on a bad selector
     remove = selectors.get("remove", [])
     if isinstance(remove, str):
         remove = selectors["remove"] = [remove]
     for css in remove:
         css_xpath(css)
+    # What the body extractor reads: both as lists, at the top level.
+    body = selectors.get("body")
+    profile["body"] = [body] if isinstance(body, str) else list(body or [])
+    profile["remove"] = list(remove)
     return profile
 
 
