@@ -51,9 +51,9 @@ def clean_authors(authors: list[str], language: Optional[str] = None) -> list[st
 
 
 def _clean(article: Article, counts: Counter) -> Article:
-    article.title = clean_title(article.title, article.source, article.domain, counts)
+    article.title = clean_title(article.title, article.source, article.domain, counts) or None
     if article.source:
-        article.source = normalize_text(article.source, multiline=False)
+        article.source = normalize_text(article.source, multiline=False) or None
     if article.authors:
         article.authors = clean_authors(article.authors, article.language)
     if isinstance(article.body, str):
