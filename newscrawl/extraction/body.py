@@ -68,14 +68,56 @@ class Block:
 
 @lru_cache(maxsize=1)
 def _marker_re() -> re.Pattern:
-    with open(_DATA, "rb") as fh:
-        data = tomllib.load(fh)
-    patterns = [p for group in data.get("lines", {}).values() for p in group]
+    patterns = [p for group in _data().get("lines", {}).values() for p in group]
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with open(_DATA, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def _word_prefix_re(section: str) -> re.Pattern:
+    words = sorted(_data().get(section, {}).get("words", []), key=len, reverse=True)
+    return re.compile(r"(?:%s)\b\W*" % "|".join(re.escape(w) for w in words), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _stamp_re() -> re.Pattern:
+    return _word_prefix_re("stamp_words")
+
+
+@lru_cache(maxsize=1)
+def _byline_re() -> re.Pattern:
+    return _word_prefix_re("byline_words")
 
 
 def _is_marker_line(text: str) -> bool:
     return _marker_re().fullmatch(text) is not None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _is_stamp_line(text: str) -> bool:
+    """A date / time / duration line ("18.05.2026", "Updated 15.59 | Published 14.14")."""
+    if len(text) > 80 or "\n" in text or not _DIGIT.search(text) or len(_tokens(text)) > 8:
+        return False
+    alnum = sum(1 for c in text if c.isalnum())
+    digits = len(_DIGIT.findall(text))
+    return digits >= 0.4 * alnum or _stamp_re().match(text) is not None
+
+
+def _is_byline(text: str) -> bool:
+    """"By Jane Doe", "von Katja Belousova": a byline word and up to four capitalised names."""
+    if len(text) > 80:
+        return False
+    m = _byline_re().match(text)
+    if not m:
+        return False
+    names = text[m.end():].replace(" and ", " ").replace(" und ", " ").split()
+    return 0 < len(names) <= 6 and all(n[:1].isupper() or not n[:1].isalpha() for n in names)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -285,8 +327,10 @@ def _is_title_like(block: Block, title_set: set) -> bool:
     toks = _tokens(block.text)
     if not toks or not title_set:
         return False
-    common = sum(1 for t in toks if t in title_set)
-    return common / len(toks) >= 0.7 and common / len(title_set) >= 0.7
+    common = sum(1 for t in set(toks) if t in title_set)
+    if common / len(title_set) >= 0.9 and len(toks) <= len(title_set) + 8:
+        return True
+    return common / len(set(toks)) >= 0.7 and common / len(title_set) >= 0.7
 
 
 _HEAD_ZONE = 4  # blocks from the top where headline, kicker, date and standfirst lines sit
@@ -299,12 +343,15 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
         if not _tokens(block.text):
             continue
         if _is_title(block, title_key):
-            kept = [b for b in kept if len(_tokens(b.text)) > 12]  # kicker, date, section above it
+            if len(kept) <= _HEAD_ZONE:  # the headline near the top: kicker, date, section above it go
+                kept = [b for b in kept if len(_tokens(b.text)) > 12]
             continue
         if _is_link_line(block):
             continue
-        if len(block.text) <= 240 and _is_marker_line(_norm(block.text)):
-            continue
+        if len(block.text) <= 240:
+            line = _norm(block.text)
+            if _is_marker_line(line) or _is_byline(line) or (block.kind != "row" and _is_stamp_line(block.text)):
+                continue
         kept.append(block)
     # the head zone: headline variants, one-word labels above the story, the standfirst
     title_set = set(title_key or ())
