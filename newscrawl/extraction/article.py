@@ -187,7 +187,7 @@ def _strip_kicker(value: str, others: list[str]) -> str:
         other_folded = _fold(other)
         if other_folded and other_folded != folded and folded.endswith(other_folded):
             head = folded[: -len(other_folded)].rstrip()
-            if head.endswith((":", " -", " –", " —", "/", "|")) and len(other_folded.split()) >= 3:
+            if head.endswith((":", " -", " –", " —")) and len(other_folded.split()) >= 3:
                 return other
     return value
 
@@ -205,7 +205,7 @@ def extract_title(page: Page) -> Optional[str]:
         value = " ".join(html_lib.unescape(value).split())
         return (strip_site_suffix(value, sites) if strip_site else value) or None
 
-    ld = clean(text_of(page.ld("headline")) or text_of(page.ld("name")), strip_site=False)
+    ld = clean(text_of(page.ld("headline")) or text_of(page.ld("name")))
     if ld and ld.endswith(("...", "…")):
         ld = None  # truncated to the 110 characters search engines show
     og = clean(page.data.first("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title"))
