@@ -11,7 +11,7 @@ from typing import Optional
 import numpy as np
 
 from newscrawl.dedup.fingerprint import fingerprint
-from newscrawl.dedup.similarity import (REVISION_MIN_CHANGE, body_change, compare, date_hours,
+from newscrawl.dedup.similarity import (BOILERPLATE_STORIES, BOILERPLATE_VETO, REVISION_MIN_CHANGE, body_change, compare, date_hours,
                                         index_keys, judge, query_keys, sketch_of)
 from newscrawl.dedup.store import DedupStore, MemoryStore, UrlRecord
 from newscrawl.dedup.urls import canonicalize_url
@@ -116,15 +116,21 @@ class Deduplicator:
             return None
         boilerplate = None
         counts = self.store.paragraph_counts(fp.paragraph_hashes)
-        shared = [fp.paragraph_shingles(i) for i, c in enumerate(counts) if c >= 2]
+        shared = [fp.paragraph_shingles(i) for i, c in enumerate(counts) if c >= BOILERPLATE_STORIES]
         if shared:
             boilerplate = np.unique(np.concatenate(shared))
         date = date_hours(article.date)
         best = None
         for number in candidates:
             old = self.store.sketch(number)
-            evidence = compare(fp, date, old, boilerplate)
+            evidence = compare(fp, date, old)
             reason = judge(evidence)
+            if reason and boilerplate is not None:
+                # Shared boilerplate paragraphs must not be what makes the match: without
+                # them, most of the shorter text must still be found in the longer.
+                without = compare(fp, date, old, boilerplate)
+                if without.discounted and without.containment < BOILERPLATE_VETO:
+                    reason = None
             if reason and (best is None or evidence.containment > best[2]):
                 best = (number, old.story_id, evidence.containment, reason)
         return best

@@ -6,8 +6,8 @@ a bucketed hash table, `SLOTS` entries per bucket, looked up for a whole batch o
 one gather. A bucket that is full drops further entries: only keys shared by many stories
 (common phrases, boilerplate) fill one, and those do not identify a story anyway.
 
-`ParagraphCounter` tells whether a paragraph was seen in 0, 1 or 2+ distinct stories: a
-Bloom filter for "seen once" and a small exact set for "seen twice or more".
+`ParagraphCounter` tells in how many distinct stories a paragraph was seen (0, 1, 2, 3+): a
+Bloom filter for "seen once" and a small exact dict for the repeats.
 """
 from __future__ import annotations
 
@@ -96,15 +96,15 @@ class KeyIndex:
 
 
 class ParagraphCounter:
-    """Seen in how many distinct stories (0, 1, 2 = two or more)? Bloom filter (4 probes)
-    for the first sighting, exact set for the repeats, which are rare (boilerplate)."""
+    """Seen in how many distinct stories (0, 1, 2, 3 = three or more)? Bloom filter (4 probes)
+    for the first sighting, an exact dict for the repeats, which are rare (boilerplate)."""
 
     PROBES = 4
 
     def __init__(self, bits_log2: int = 24):
         self.bits = np.zeros(1 << (bits_log2 - 3), dtype=np.uint8)
         self.mask = np.uint64((1 << bits_log2) - 1)
-        self.repeated: set[int] = set()
+        self.repeated: dict[int, int] = {}
 
     def _positions(self, hashes: list[int]) -> np.ndarray:
         """(len(hashes), PROBES) bit positions, double hashing on a 64-bit mix."""
@@ -124,7 +124,8 @@ class ParagraphCounter:
         if not hashes:
             return []
         seen = self._seen(self._positions(hashes)).tolist()
-        return [2 if h in self.repeated else (1 if s else 0) for h, s in zip(hashes, seen)]
+        return [min(3, self.repeated[h]) if h in self.repeated else (1 if s else 0)
+                for h, s in zip(hashes, seen)]
 
     def count(self, h: int) -> int:
         return self.counts([h])[0]
@@ -135,7 +136,7 @@ class ParagraphCounter:
         positions = self._positions(hashes)
         for h, s in zip(hashes, self._seen(positions).tolist()):
             if s:
-                self.repeated.add(h)
+                self.repeated[h] = min(255, self.repeated.get(h, 1) + 1)
         flat = positions.ravel()
         np.bitwise_or.at(self.bits, flat >> np.uint64(3), (1 << (flat & np.uint64(7))).astype(np.uint8))
 

@@ -9,8 +9,8 @@ Signals, combined in `judge`:
   - title agreement and publication-date distance (copies are published within a day or two
     under a similar headline; they move the thresholds, they never decide alone; a partial
     copy must keep the headline),
-  - shared-boilerplate discount: paragraphs already seen in two distinct exported stories
-    (an "About the agency" paragraph, a disclaimer) are left out of the comparison.
+  - shared-boilerplate discount: paragraphs already seen in three distinct exported stories
+    (an "About the agency" paragraph, a disclaimer) must not be what makes a match.
 """
 from __future__ import annotations
 
@@ -43,12 +43,24 @@ SHORT_TEXT_SHINGLES = 150  # below: few words decide, ask for more containment
 CONTAINMENT_SHORT = 0.88
 CONTAINMENT_LONG = 0.78
 TITLE_AGREES = 0.5  # title word Jaccard from which the title supports a match
-TITLE_BONUS = 0.03
+TITLE_BONUS = 0.05
+# Below this size (a three-sentence brief) the headline follows the same template as the
+# text: distinct briefs share most of it, so it earns no bonus.
+BRIEF_SHINGLES = 80
 FAR_APART_DAYS = 3.0  # copies further apart than this need more containment
 FAR_APART_PENALTY = 0.05
-MIN_COVERAGE = 0.45  # overlap must make up at least this share of the longer text
+MIN_COVERAGE = 0.40  # overlap must make up at least this share of the longer text
 PARTIAL_COVERAGE = 0.60  # below: an abridged copy, it must keep a similar headline
-PARTIAL_TITLE = 0.4
+PARTIAL_TITLE = 0.25
+# A paragraph found in this many distinct exported stories is shared boilerplate (two is not
+# enough: a follow-up repeats its predecessor's lead paragraph).
+BOILERPLATE_STORIES = 3
+# The discount is skipped when it would leave less than this share of the new text.
+MIN_UNDISCOUNTED = 0.25
+# A match is vetoed when, without the boilerplate paragraphs, less than this share of the
+# shorter text is found in the longer (the discount only vetoes: a true copy keeps most of
+# its content once a repeated lead or credit paragraph is left out).
+BOILERPLATE_VETO = 0.5
 # A revision: same URL, body changed beyond this (1 - Jaccard of shingle sets).
 REVISION_MIN_CHANGE = 0.03
 
@@ -164,8 +176,8 @@ def compare(fp: Fingerprint, date: Optional[float], old: StorySketch,
         kept_new = new[~_member(boilerplate, new)]
         below = boilerplate[boilerplate <= old.threshold]
         kept_old = stored[~_member(np.sort((below & _LOW16).astype(np.uint16)), stored)]
-        # Only discount when something remains to compare on both sides.
-        if kept_new.size and kept_old.size:
+        # Only discount when enough remains to compare on both sides.
+        if kept_new.size >= MIN_UNDISCOUNTED * new.size and kept_old.size:
             n_old = n_old * kept_old.size / max(1, stored.size)
             new, stored, discounted = kept_new, kept_old, True
     # The stored sample is complete below its threshold: compare there.
@@ -191,10 +203,8 @@ def compare(fp: Fingerprint, date: Optional[float], old: StorySketch,
 def judge(ev: PairEvidence) -> Optional[str]:
     """The reason the pair is one story ('near-duplicate' / 'abridged'), or None: distinct.
     Precision first: when in doubt, both stories are exported."""
-    short = ev.smaller < SHORT_TEXT_SHINGLES
-    need = CONTAINMENT_SHORT if short else CONTAINMENT_LONG
-    if ev.title_similarity >= TITLE_AGREES and not short:
-        # (short template briefs share most of their headline too: no bonus there)
+    need = CONTAINMENT_SHORT if ev.smaller < SHORT_TEXT_SHINGLES else CONTAINMENT_LONG
+    if ev.title_similarity >= TITLE_AGREES and ev.smaller >= BRIEF_SHINGLES:
         need -= TITLE_BONUS
     if ev.days_apart is not None and ev.days_apart > FAR_APART_DAYS:
         need += FAR_APART_PENALTY

@@ -205,7 +205,7 @@ class SqliteStore(DedupStore):
         marks = ",".join("?" * len(hashes))
         found = dict(self.db.execute(
             f"SELECT hash, count FROM paragraphs WHERE hash IN ({marks})", [int(h) for h in hashes]))
-        return [min(2, found.get(int(h), 0)) for h in hashes]
+        return [min(3, found.get(int(h), 0)) for h in hashes]
 
     def add_paragraphs(self, hashes):
         self.db.executemany(
