@@ -78,3 +78,25 @@ def test_never_after_fetch_time():
     assert not_in_future(future, FETCHED) is None
     slightly_ahead = parse_machine_date((FETCHED + timedelta(hours=2)).isoformat())  # clock skew
     assert not_in_future(slightly_ahead, FETCHED) is slightly_ahead
+
+
+@pytest.mark.parametrize("text, language, iso", [
+    ("November 19, 2019, 9:02 AM", "en", "2019-11-19T09:02:00"),
+    ("Posted: Fri 6:45 PM, Feb 16, 2018", "en", "2018-02-16T18:45:00"),
+    ("October 13th, 2019", "en", "2019-10-13"),
+    ("12 de mayo de 2024", "es", "2024-05-12"),
+    ("3. März 2024", "de", "2024-03-03"),
+    ("Publié le 5 février 2024 à 10h", "fr", "2024-02-05"),
+    ("12.05.2024 08:30", "de", "2024-05-12T08:30:00"),
+])
+def test_month_names_and_numbers_without_dateparser(text, language, iso):
+    assert parse_visible_date(text, language, FETCHED).iso() == iso
+
+
+def test_revision_labels_are_recognised():
+    from newscrawl.extraction.dates import is_modified_label
+
+    assert is_modified_label("Last Updated : Nov 20, 2019 01:41 PM IST")
+    assert is_modified_label("Aktualisiert am 3. Mai 2024")
+    assert is_modified_label("آخر تحديث: 20 أغسطس 2020")
+    assert not is_modified_label("Published 18 November 2019")

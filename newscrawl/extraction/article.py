@@ -20,8 +20,8 @@ from lxml.html import HtmlElement
 from newscrawl.dedup.urls import canonicalize_url, registrable_domain
 from newscrawl.extraction import authors as author_rules
 from newscrawl.extraction import body as body_extractor
-from newscrawl.extraction.dates import (ParsedDate, date_from_url, not_in_future, parse_machine_date,
-                                        parse_visible_date)
+from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
+                                        parse_machine_date, parse_visible_date)
 from newscrawl.extraction.decode import decode_html
 from newscrawl.extraction.language import choose_language, normalise as normalise_language
 from newscrawl.extraction.profiles import find_profile, select
@@ -267,7 +267,7 @@ def _visible_date(page: Page, elements, language, in_story_only: bool = False) -
         parsed = parse_machine_date(value) if value else None
         if parsed is None:
             text = _text(el)
-            if not text or len(text) > 120:
+            if not text or len(text) > 120 or is_modified_label(text):
                 continue
             parsed = parse_visible_date(text, language, page.fetched_at)
         parsed = not_in_future(parsed, page.fetched_at)

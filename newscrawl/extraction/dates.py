@@ -50,8 +50,16 @@ def _lexicon() -> dict:
         r"(?:%s)\s*(\d+)?\s*(%s)(?!\w)" % ("|".join(markers), "|".join(sorted(map(re.escape, relative), key=len, reverse=True))))
     days_back = {(_normalise_arabic(k)): v for k, v in data["days_back"].items()}
     days_re = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(sorted(map(re.escape, days_back), key=len, reverse=True)), re.I)
+    latin = {k.lower(): v for k, v in data["months"]["latin"].items()}
+    names = "|".join(sorted(map(re.escape, latin), key=len, reverse=True))
+    day_month_year = re.compile(
+        r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|º)?\.?\s*(?:de\s+)?(%s)\.?,?\s*(?:de\s+)?((?:19|20)\d{2})(?!\d)" % names, re.I)
+    month_day_year = re.compile(
+        r"(?<![^\W\d_])(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?!\d)" % names, re.I)
+    modified = re.compile(r"^\W*(?:%s)\b" % "|".join(map(re.escape, data["modified_markers"]["words"])), re.I)
     return {"months": months, "month_re": month_re, "relative": relative, "relative_re": relative_re,
-            "days_back": days_back, "days_re": days_re}
+            "days_back": days_back, "days_re": days_re, "latin": latin, "dmy": day_month_year,
+            "mdy": month_day_year, "modified": modified}
 
 
 def _normalise_arabic(text: str) -> str:
@@ -200,7 +208,9 @@ def parse_arabic_date(text: str, fetched_at: Optional[datetime] = None) -> Optio
     return None
 
 
-def _numeric_date(text: str) -> Optional[ParsedDate]:
+def _numeric_date(text: str, month_first: bool = False) -> Optional[ParsedDate]:
+    """12.05.2024 / 12/05/2024 / 2024/05/12; day first unless `month_first` (US English)
+    or the numbers allow only one reading."""
     match = _NUMERIC_YMD.search(text)
     if match:
         y, mo, d = match.groups()
@@ -209,7 +219,7 @@ def _numeric_date(text: str) -> Optional[ParsedDate]:
         if not match:
             return None
         d, mo, y = match.groups()
-        if int(mo) > 12 and int(d) <= 12:  # US order
+        if (month_first and int(d) <= 12) or (int(mo) > 12 and int(d) <= 12):
             d, mo = mo, d
     rest = text[match.end():] + " " + text[: match.start()]
     hh, mm = _time_of(rest)
@@ -233,29 +243,53 @@ def parse_visible_date(text: str, language: Optional[str], fetched_at: Optional[
         parsed = parse_arabic_date(text, fetched_at)
         if parsed:
             return parsed
+    parsed = parse_month_name_date(text) or _numeric_date(text, month_first=(language == "en"))
+    if parsed:
+        return parsed
     return _dateparser(text, language, fetched_at)
+
+
+def is_modified_label(text: str) -> bool:
+    """'Updated: 3 May 2024' is a revision date, not the publication date."""
+    return bool(_lexicon()["modified"].match(_normalise_arabic(text)))
+
+
+def parse_month_name_date(text: str) -> Optional[ParsedDate]:
+    """'3 May 2024', 'May 3rd, 2024 10:15 am', '3. März 2024', '12 de mayo de 2024'."""
+    lex = _lexicon()
+    match = lex["dmy"].search(text)
+    if match:
+        day, month, year = match.group(1), lex["latin"][match.group(2).lower()], match.group(3)
+    else:
+        match = lex["mdy"].search(text)
+        if not match:
+            return None
+        month, day, year = lex["latin"][match.group(1).lower()], match.group(2), match.group(3)
+    hh, mm = _time_of(text[match.end():] + " " + text[: match.start()])
+    return _make(year, month, day, hh, mm if hh is not None else None)
 
 
 def _dateparser(text: str, language: Optional[str], fetched_at: Optional[datetime]) -> Optional[ParsedDate]:
     if not _YEAR_RE.search(text) and not re.search(r"(?i)ago|yesterday|today|gestern|heute|vor |hace|il y a", text):
         return None
     import dateparser  # slow to import: only pages without any machine-readable date get here
-    from dateparser.search import search_dates
 
     settings = {"PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False,
                 "DEFAULT_LANGUAGES": [language] if language else ["en"]}
     if fetched_at is not None:
         settings["RELATIVE_BASE"] = fetched_at.replace(tzinfo=None)
     languages = [language] if language else None
+    if len(text) > 60:
+        return None  # long text: dateparser's search is slow and guesses; the fast paths had their chance
     try:
         value = dateparser.parse(text, languages=languages, settings=settings)
-        if value is None and len(text) > 12:
-            found = search_dates(text, languages=languages, settings=settings)
-            value = found[0][1] if found else None
     except Exception:  # dateparser raises on odd input; a missing date is the answer then
         return None
     if value is None or value.year < EARLIEST_YEAR:
         return None
+    year = _YEAR_RE.search(text)
+    if year and int(year.group(1)) != value.year:
+        return None  # the text names a year and dateparser found another: a misreading
     has_time = bool(_TIME_RE.search(text)) or bool(re.search(r"(?i)ago|vor |hace|il y a", text))
     return ParsedDate(value, has_time)
 
