@@ -377,6 +377,19 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
     return kept
 
 
+_MARKUP_LINE = re.compile(r"^(\+\+\+|\{:|\[#|<\w+[ >/])")
+
+
+def _jsonld_paragraphs(jsonld_body: str) -> list[str]:
+    """articleBody lines as paragraphs, without the CMS markup some sites leave in it."""
+    out = []
+    for line in jsonld_body.splitlines():
+        line = _norm(line)
+        if line and not _MARKUP_LINE.match(line) and len(_tokens(line)) >= 1:
+            out.append(line)
+    return out
+
+
 def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]:
     """Use JSON-LD articleBody as a second opinion on the candidate paragraphs."""
     if not jsonld_body or len(_tokens(jsonld_body)) < 50 or not paras:
@@ -394,7 +407,7 @@ def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]
         return kept or paras
     if cand_in_ref >= 0.95 and ref_in_cand < 0.7:
         # the candidate is a clearly shorter part of the articleBody: take the articleBody
-        return [line for line in (_norm(x) for x in jsonld_body.splitlines()) if line]
+        return _jsonld_paragraphs(jsonld_body)
     return paras
 
 
@@ -498,5 +511,5 @@ def extract_body(
     paras = [b.text for b in blocks]
     paras = _reconcile_jsonld(paras, jsonld_body)
     if not paras and jsonld_body:
-        paras = [line for line in (_norm(x) for x in jsonld_body.splitlines()) if line]
+        paras = _jsonld_paragraphs(jsonld_body)
     return paras
