@@ -81,3 +81,10 @@ def test_demo_profiles_match_by_site_name_not_domain(demo_pages):
         assert profile is not None and profile["name"] == PROFILE_NAMES[site]
         assert profile["language"] == ("ar" if site == "arabic" else "en")
     assert {p["file"] for p in load_profiles()} >= {"demo-arabic.toml", "demo-english.toml"}
+
+
+def test_related_links_are_read_from_the_same_tree(demo_pages):
+    url, headers, body, _, _ = demo_pages[("english", "/2024/03/14/ferry-timetable-changes/")]
+    article = extract_article(body, url, headers=headers, fetched_at=FETCHED_AT["english"])
+    base = url.split("/2024/")[0]
+    assert base + "/2024/03/10/lighthouse-restoration-history/" in article.related_urls

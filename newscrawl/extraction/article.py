@@ -525,6 +525,7 @@ def extract_article(
     article.section = extract_section(page)
     article.tags = extract_tags(page)
     article.image = extract_image(page)
+    article.related_urls = _related(tree, url)  # before the body extractor, in case it prunes the tree
     jsonld_body = text_of(page.ld("articleBody"))
     paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
                                              profile=page.profile)
@@ -537,5 +538,4 @@ def extract_article(
         article.language = normalise_language(page.profile["language"])
     else:
         article.language = choose_language(markup_languages, sample)
-    article.related_urls = _related(tree, url)
     return article
