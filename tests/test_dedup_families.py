@@ -212,7 +212,9 @@ def test_known_boilerplate_does_not_make_a_match():
     # three distinct stories carry the agency paragraph: it is now known boilerplate
     seen = [story("k1", HARBOUR[:3] + [ABOUT_AGENCY], "Harbour"), story("k2", ELECTION + [ABOUT_AGENCY], "Vote"),
             story("k3", FOLLOWUP_NEW + [ABOUT_AGENCY], "Ferry")]
-    # two briefs that are mostly that paragraph, with one sentence of their own
-    brief1 = story("x1", ["Police closed the bridge on Main Street after a lorry lost its load.", ABOUT_AGENCY], "Bridge closed")
-    brief2 = story("x2", ["The library will open on Sundays from June, the council said.", ABOUT_AGENCY], "Library opens")
+    # two notices that are mostly that paragraph, with a few words of their own: on the text
+    # alone they look like copies; the boilerplate veto keeps them apart
+    brief1 = story("x1", ["Bridge closed until Friday.", ABOUT_AGENCY], "Agency notice")
+    brief2 = story("x2", ["Library opens on Sundays.", ABOUT_AGENCY], "Agency notice")
+    assert not run([brief1, brief2])["x2"].exported
     assert kept(run(seen + [brief1, brief2])) == ["k1", "k2", "k3", "x1", "x2"]

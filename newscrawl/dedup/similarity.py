@@ -55,8 +55,6 @@ PARTIAL_TITLE = 0.25
 # A paragraph found in this many distinct exported stories is shared boilerplate (two is not
 # enough: a follow-up repeats its predecessor's lead paragraph).
 BOILERPLATE_STORIES = 3
-# The discount is skipped when it would leave less than this share of the new text.
-MIN_UNDISCOUNTED = 0.25
 # A match is vetoed when, without the boilerplate paragraphs, less than this share of the
 # shorter text is found in the longer (the discount only vetoes: a true copy keeps most of
 # its content once a repeated lead or credit paragraph is left out).
@@ -176,10 +174,11 @@ def compare(fp: Fingerprint, date: Optional[float], old: StorySketch,
         kept_new = new[~_member(boilerplate, new)]
         below = boilerplate[boilerplate <= old.threshold]
         kept_old = stored[~_member(np.sort((below & _LOW16).astype(np.uint16)), stored)]
-        # Only discount when enough remains to compare on both sides.
-        if kept_new.size >= MIN_UNDISCOUNTED * new.size and kept_old.size:
-            n_old = n_old * kept_old.size / max(1, stored.size)
-            new, stored, discounted = kept_new, kept_old, True
+        if not kept_new.size or not kept_old.size:
+            # nothing but boilerplate on one side: nothing of their own is shared
+            return PairEvidence(0.0, 0.0, float(min(kept_new.size, kept_old.size)), 0.0, None, True)
+        n_old = n_old * kept_old.size / max(1, stored.size)
+        new, stored, discounted = kept_new, kept_old, True
     # The stored sample is complete below its threshold: compare there.
     new_below = new[: np.searchsorted(new, np.uint32(old.threshold), side="right")]
     inter_below = float(_member(stored, (new_below & _LOW16).astype(np.uint16)).sum())
