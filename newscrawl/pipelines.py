@@ -121,8 +121,10 @@ class DedupPipeline:
         else:
             self.stats.inc_value("dedup/duplicates")
             self.stats.inc_value(f"dedup/duplicates/{decision.reason}")
-        self._write_sidecar(decision.sidecar_record(article), spider)
-        raise DropItem(f"{decision.reason} copy of {decision.duplicate_of}: {article.url}")
+        if decision.for_sidecar(article):
+            self._write_sidecar(decision.sidecar_record(article), spider)
+        # expected and recorded (stats, sidecar): not worth a warning with the whole item
+        raise DropItem(f"{decision.reason} copy of {decision.duplicate_of}: {article.url}", log_level="DEBUG")
 
     def _write_sidecar(self, record, spider) -> None:
         if self.sidecar is None and not self.sidecar_failed:

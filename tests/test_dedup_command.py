@@ -73,7 +73,9 @@ def test_dedup_command_with_state_exports_nothing_the_second_time(exports, tmp_p
     assert main(["dedup", str(exports[0]), str(exports[1]), "-o", str(tmp_path / "2.jsonl"),
                  "--state", str(state), "--quiet"]) == 0
     assert (tmp_path / "2.jsonl").read_text() == ""
-    assert len((tmp_path / "2.duplicates.jsonl").read_text().splitlines()) == 4
+    # re-seen unchanged at their own URL: not listed again; the tracking-URL and wire copies are
+    side = [json.loads(x) for x in (tmp_path / "2.duplicates.jsonl").read_text().splitlines()]
+    assert [s["url"] for s in side] == ["https://a.example/harbour?utm_source=x", "https://c.example/wire/1"]
 
 
 @pytest.mark.parametrize("problem", ["missing", "directory"])
@@ -108,14 +110,19 @@ def test_dedup_pipeline_drops_copies_to_sidecar_and_counts(tmp_path):
         pipeline.process_item(_article("c", "https://c.example/y", ["KIEL (dpa) - " + PARAS[0]] + PARAS[1:], "Harbour"))
     with pytest.raises(DropItem):
         pipeline.process_item(_article("a", "https://a.example/x", PARAS, "Harbour reopens"))
+    tracking = _article("a", "https://a.example/x?utm_source=feed", PARAS, "Harbour reopens")
+    tracking.canonical_url = "https://a.example/x"
+    with pytest.raises(DropItem):
+        pipeline.process_item(tracking)
     kept = pipeline.process_item(_article("b", "https://b.example/v", OTHER, "Province votes"))
     assert kept.id == "b"
     pipeline.close_spider(None)
     side = [json.loads(x) for x in (tmp_path / "out" / "crawl.duplicates.jsonl").read_text().splitlines()]
-    assert [(s["url"], s["duplicate_of"]) for s in side] == [("https://c.example/y", "a"), ("https://a.example/x", "a")]
+    assert [(s["url"], s["duplicate_of"]) for s in side] == [
+        ("https://c.example/y", "a"), ("https://a.example/x?utm_source=feed", "a")]
     stats = crawler.stats.get_stats()
     assert stats["dedup/duplicates"] == 1 and stats["dedup/duplicates/near-duplicate"] == 1
-    assert stats["dedup/unchanged"] == 1
+    assert stats["dedup/unchanged"] == 2
 
 
 def test_dedup_pipeline_finds_export_path_from_feeds(tmp_path):

@@ -125,7 +125,9 @@ def run(args) -> int:
                     out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
                 else:
                     counts[f"{decision.action}/{decision.reason}"] += 1
-                    side.write(json.dumps(decision.sidecar_record(article), ensure_ascii=False) + "\n")
+                    if decision.for_sidecar(article):
+                        counts["sidecar"] += 1
+                        side.write(json.dumps(decision.sidecar_record(article), ensure_ascii=False) + "\n")
         os.replace(tmp_out, args.output)
         os.replace(tmp_side, sidecar_path(args.output))
     finally:
@@ -135,8 +137,9 @@ def run(args) -> int:
                 os.remove(tmp)
     if not args.quiet:
         malformed = sum(n for k, n in counts.items() if k.startswith("malformed/"))
-        print(f"newscrawl dedup: read {counts['read']} stories, wrote {counts['exported']} to {args.output}, "
-              f"{counts['read'] - counts['exported']} copies to {sidecar_path(args.output)}"
+        print(f"newscrawl dedup: read {counts['read']} stories, wrote {counts['exported']} to {args.output}; "
+              f"{counts['read'] - counts['exported']} not written again ({counts['sidecar']} copies listed in "
+              f"{sidecar_path(args.output)})"
               + (f", skipped {malformed} malformed lines" if malformed else ""), file=sys.stderr)
         for key in sorted(k for k in counts if "/" in k):
             print(f"  {key}: {counts[key]}", file=sys.stderr)

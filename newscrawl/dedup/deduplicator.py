@@ -32,6 +32,13 @@ class Decision:
     def exported(self) -> bool:
         return self.action == EXPORT
 
+    def for_sidecar(self, article: Article) -> bool:
+        """Copies go to the sidecar; the same page seen again unchanged only when it was
+        reached at another URL form (a tracking or variant URL), not on every re-crawl."""
+        if self.action == DUPLICATE:
+            return True
+        return self.action == UNCHANGED and article.url != article.canonical_url
+
     def sidecar_record(self, article: Article) -> dict:
         return {"url": article.url, "id": article.id, "duplicate_of": self.duplicate_of,
                 "similarity": round(self.similarity, 3), "reason": self.reason}
