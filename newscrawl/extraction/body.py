@@ -39,7 +39,9 @@ from trafilatura.settings import use_config
 
 _DATA = Path(__file__).with_name("data") / "body_markers.toml"
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
+_WS = re.compile(r"\s+")
+_SPACE = re.compile(r"[^\S\n]+")  # whitespace but newlines
+_PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 # trafilatura never fetches anything for a tree input; the config also keeps its
 # extraction bounded (no timeout signal handling in worker threads).
@@ -124,7 +126,7 @@ def _is_byline(text: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def _tokens(text: str) -> list[str]:
@@ -169,8 +171,14 @@ def _text_and_links(elem: etree._Element) -> tuple[str, int]:
                     linked += len(child.tail.strip())
 
     walk(elem, False)
-    lines = [_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n")]
-    return "\n".join(line for line in lines if line), linked
+    # one <lb/> is a line break inside the paragraph, two or more end the paragraph
+    paragraphs = []
+    for chunk in _PARA_BREAK.split("".join(parts)):
+        lines = [_SPACE.sub(" ", line).strip() for line in chunk.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs), linked
 
 
 _PARA_TAGS = {"p": "p", "code": "p", "pre": "p", "quote": "quote", "blockquote": "quote",
@@ -187,10 +195,12 @@ def _blocks_from_xml(body: etree._Element) -> list[Block]:
         text, linked = _text_and_links(elem)
         if text:
             plain = len(text.replace("\n", "").replace(" ", "")) or 1
-            blocks.append(Block(kind, text, min(1.0, linked / plain), rend))
+            share = min(1.0, linked / plain)
+            for para in text.split("\n\n"):
+                blocks.append(Block(kind, para, share, rend))
 
     def loose(text: Optional[str]) -> None:
-        text = _SPACE.sub(" ", text or "").strip()
+        text = _WS.sub(" ", text or "").strip()
         if text:
             blocks.append(Block("other", text))
 
