@@ -533,7 +533,7 @@ def extract_article(
     markup_languages = [(page.profile or {}).get("language")] if page.profile and page.profile.get("language") else []
     markup_languages += [text_of(page.ld("inLanguage")), page.data.html_lang,
                          page.data.first("content-language", "dc.language", "language", "og:locale")]
-    sample = " ".join(filter(None, [article.title, (article.body or "")[:2500]]))
+    sample = " ".join(filter(None, [article.title, (article.body or "")[:1000]]))  # enough for the detector
     if page.profile and page.profile.get("language"):
         article.language = normalise_language(page.profile["language"])
     else:

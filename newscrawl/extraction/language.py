@@ -33,7 +33,7 @@ def normalise(code: Optional[str]) -> Optional[str]:
 
 
 def detect(text: str) -> tuple[Optional[str], float]:
-    text = text[:3000]
+    text = text[:1200]
     if len(text.strip()) < 20:
         return None, 0.0
     lang, prob = _identifier().classify(text)
