@@ -19,15 +19,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Union
 
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+import tomllib
 
-LEXICON_DIR = Path(__file__).with_name("lexicons")
+# A package folder read through importlib.resources, so lexicons load from a zipped egg (scrapyd) too.
+LEXICON_DIR = files("newscrawl.cleaning.lexicons")
 COMMON_FILE = "_common.toml"
 VALUE_KINDS = ("credit", "byline")
 # Lines longer than this are story text, whatever they contain.
@@ -137,17 +137,17 @@ def _compile(patterns: Iterable[str], defs: dict[str, str], source: str) -> list
     return compiled
 
 
-def load_lexicons(directory: Path = LEXICON_DIR) -> Lexicons:
+def load_lexicons(directory: Union[Path, Traversable] = LEXICON_DIR) -> Lexicons:
     common: dict = {}
-    if (directory / COMMON_FILE).exists():
-        common = tomllib.loads((directory / COMMON_FILE).read_text(encoding="utf-8"))
+    if directory.joinpath(COMMON_FILE).is_file():
+        common = tomllib.loads(directory.joinpath(COMMON_FILE).read_text(encoding="utf-8"))
     rules: list[KindRules] = []
     languages: list[str] = []
-    for path in sorted(directory.glob("*.toml")):
+    for path in sorted((p for p in directory.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
         if path.name == COMMON_FILE:
             continue
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        language = data.get("language") or path.stem
+        language = data.get("language") or path.name[: -len(".toml")]
         languages.append(language)
         defs = {**common.get("defs", {}), **data.get("defs", {})}
         for kind, table in data.items():

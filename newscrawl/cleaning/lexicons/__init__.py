@@ -1,0 +1,1 @@
+"""Boilerplate lexicons, one TOML file per language (data, loaded by newscrawl.cleaning.lexicon)."""
