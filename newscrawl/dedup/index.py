@@ -159,11 +159,11 @@ class SketchTable:
         self.count = 0
         self.heap = np.zeros(n * per_story, dtype=np.uint16)
         self.used = 0
-        self.offset = np.zeros(n, dtype=np.uint64)
+        self.offset = np.zeros(n, dtype=np.uint32)  # heap positions: up to 4 billion samples
         self.length = np.zeros(n, dtype=np.uint8)
         self.n_shingles = np.zeros(n, dtype=np.uint32)
         self.threshold = np.zeros(n, dtype=np.uint32)
-        self.date = np.zeros(n, dtype=np.float64)
+        self.date = np.zeros(n, dtype=np.float32)  # hours since the epoch: ~2 minutes precision
         self.version = np.zeros(n, dtype=np.uint16)
         self.title = np.zeros((n, self.TITLE_WORDS), dtype=np.uint16)
         self.title_len = np.zeros(n, dtype=np.uint8)

@@ -24,7 +24,7 @@ from newscrawl.dedup.index import KeyIndex, ParagraphCounter, SketchTable
 from newscrawl.dedup.similarity import StorySketch
 
 
-@dataclass
+@dataclass(slots=True)
 class UrlRecord:
     """What the state remembers of a canonical URL."""
 
