@@ -252,6 +252,8 @@ OFF_STORY_CLASS = re.compile(r"related|teaser|sidebar|widget|most-?read|popular|
 def _in_story(el: HtmlElement) -> bool:
     """Not a teaser's date: outside links and related/sidebar/footer blocks."""
     for ancestor in el.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break  # <body class="has-sidebar ..."> says nothing about this element
         if ancestor.tag in ("a", "footer", "nav", "aside"):
             return False
         if OFF_STORY_CLASS.search(ancestor.get("class") or ""):
@@ -292,7 +294,8 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
     if published is None:
         times = page.data.times
         preferred = [t for t in times if t.get("pubdate") is not None or "publish" in (t.get("class") or "").lower()]
-        published = _first_date([t.get("datetime") for t in preferred + times if t.get("datetime")], fetched)
+        in_story = [t for t in times if t.get("datetime") and _in_story(t)]  # not a teaser's <time>
+        published = _first_date([t.get("datetime") for t in preferred + in_story if t.get("datetime")], fetched)
     if published is None:
         published = not_in_future(date_from_url(page.url), fetched)
     if published is None:
