@@ -47,6 +47,24 @@ def test_extract_warc(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "pages.warc.gz"]  # no temp file left
 
 
+def test_extract_warc_resource_records_and_skips_errors(tmp_path):
+    warc = tmp_path / "saved.warc"
+    page = (PAGES / "microdata.html").read_bytes()
+    with open(warc, "wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        writer.write_record(writer.create_warc_record(
+            "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "resource",
+            payload=io.BytesIO(page), warc_content_type="text/html"))
+        http = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://www.lepetitrhone.example.fr/gone", "response",
+                                                      payload=io.BytesIO(b"<html>not here</html>"), http_headers=http))
+    out = tmp_path / "out.jsonl"
+    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert [line["title"] for line in read_jsonl(out)] == ["Le tramway prolongé jusqu'à l'aéroport"]
+    assert "1 HTTP 404" in result.stderr
+
+
 def test_extract_html_and_html_gz(tmp_path):
     gz = tmp_path / "page.html.gz"
     gz.write_bytes(gzip.compress((PAGES / "microdata.html").read_bytes()))

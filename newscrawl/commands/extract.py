@@ -1,7 +1,7 @@
 """`newscrawl extract INPUT... -o FILE.jsonl`: saved pages (WARC or HTML) -> export lines.
 
-INPUT is a .warc / .warc.gz (every HTML response record is a page; WARC-Target-URI is its
-URL, WARC-Date its fetch time, the HTTP header its charset) or a .html / .html.gz page with
+INPUT is a .warc / .warc.gz (every HTML response or resource record is a page; WARC-Target-URI
+is its URL, WARC-Date its fetch time, the HTTP header its charset; non-2xx responses are skipped) or a .html / .html.gz page with
 `--url`. Each page runs through extraction, then cleaning (unless --no-clean). A page that
 fails is counted and reported at the end; it never stops the run.
 """
@@ -158,23 +158,26 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
 
     with open(path, "rb") as fh:
         for record in ArchiveIterator(fh, arc2warc=True):
-            if record.rec_type != "response":
+            if record.rec_type not in ("response", "resource"):
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI") or ""
             http = record.http_headers
-            if http is None:
+            if record.rec_type == "resource":  # a stored file: no HTTP block, the WARC header types it
+                headers = {"Content-Type": record.rec_headers.get_header("Content-Type") or ""}
+            elif http is None:
                 skipped["no HTTP headers"] += 1
                 continue
-            status = http.get_statuscode()
-            if status and not str(status).startswith("2"):
-                skipped[f"HTTP {status}"] += 1
-                continue
+            else:
+                status = http.get_statuscode()
+                if status and not str(status).startswith("2"):
+                    skipped[f"HTTP {status}"] += 1
+                    continue
+                headers = {name: value for name, value in http.headers}
             body = record.content_stream().read()
-            content_type = http.get_header("Content-Type")
+            content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
             if not _is_html(content_type, body[:1024]):
                 skipped["not HTML"] += 1
                 continue
-            headers = {name: value for name, value in http.headers}
             yield Page(url=url.strip(), body=body, headers=headers,
                        fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
                        origin=f"{path.name}: {url}")
