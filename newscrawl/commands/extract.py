@@ -7,7 +7,6 @@ fails is counted and reported at the end; it never stops the run.
 """
 from __future__ import annotations
 
-import argparse
 import gzip
 import json
 import os

@@ -44,8 +44,7 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modifie
                  "dcterms.modified", "dc.date.modified", "last-modified", "article.updated", "lastmod")
 AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator",
                "dcterms.creator", "byl", "citation_author", "article.author", "author_name", "cxenseparse:author")
-TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title",
-              "title", "headline")
+SOCIAL_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
                   "twitter:site")
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
@@ -172,7 +171,7 @@ def _heading_text(h1: HtmlElement) -> str:
             continue
         if any(KICKER_CLASS.search(a.get("class") or "") for a in node.iterancestors() if a is not h1 and h1 in a.iterancestors()):
             continue
-        if node.text and node is not h1 or node is h1 and node.text:
+        if node.text:
             parts.append(node.text)
         if node is not h1 and node.tail:
             parts.append(node.tail)
@@ -208,7 +207,7 @@ def extract_title(page: Page) -> Optional[str]:
     ld = clean(text_of(page.ld("headline")) or text_of(page.ld("name")))
     if ld and ld.endswith(("...", "…")):
         ld = None  # truncated to the 110 characters search engines show
-    og = clean(page.data.first("og:title", "twitter:title", "dc.title", "parsely-title", "sailthru.title"))
+    og = clean(page.data.first(*SOCIAL_TITLE_META))
     tag = clean(page.data.title_tag)
     h1 = None
     for el in page.data.h1[:5]:

@@ -31,7 +31,8 @@ class PageData:
     title_tag: Optional[str] = None
     h1: list[HtmlElement] = field(default_factory=list)
     times: list[HtmlElement] = field(default_factory=list)
-    itemprops: dict[str, list[HtmlElement]] = field(default_factory=dict)
+    itemprops: dict[str, list[HtmlElement]] = field(default_factory=dict)  # <meta itemprop>; the rest on demand
+    microdata_read: bool = False
 
     def first(self, *names: str) -> Optional[str]:
         for name in names:
@@ -146,13 +147,11 @@ def collect(tree: HtmlElement) -> PageData:
     data = PageData()
     root_lang = tree.get("lang") or tree.get("xml:lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     data.html_lang = root_lang.strip() if root_lang else None
-    in_body_itemprops = data.itemprops
     for el in tree.iter("meta", "link", "script", "title", "h1", "time"):
         tag = el.tag
         if tag == "meta":
             content = el.get("content")
             if content is None:
-                charset = None
                 continue
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             if key:
@@ -161,7 +160,7 @@ def collect(tree: HtmlElement) -> PageData:
             if el.get("itemprop") and (el.get("property") or el.get("name")):
                 data.meta.setdefault(el.get("itemprop").lower(), []).append(content)
             if el.get("itemprop"):
-                in_body_itemprops.setdefault(el.get("itemprop").lower(), []).append(el)
+                data.itemprops.setdefault(el.get("itemprop").lower(), []).append(el)
         elif tag == "link":
             rel = el.get("rel")
             href = el.get("href")
@@ -197,11 +196,11 @@ def collect(tree: HtmlElement) -> PageData:
 
 def microdata(tree: HtmlElement, data: PageData) -> dict[str, list[HtmlElement]]:
     """itemprop elements anywhere in the page (only looked for when JSON-LD lacks a field)."""
-    if not getattr(data, "_microdata_done", False):
+    if not data.microdata_read:
         for el in tree.xpath("//*[@itemprop][not(self::meta)]"):
             for part in el.get("itemprop").lower().split():
                 data.itemprops.setdefault(part, []).append(el)
-        data._microdata_done = True  # type: ignore[attr-defined]
+        data.microdata_read = True
     return data.itemprops
 
 
