@@ -7,7 +7,9 @@ first, `newscrawl.extraction.extract_article` (+ `clean_article`, as `newscrawl 
 does) and `trafilatura.bare_extraction(page, url=..., with_metadata=True)` (the reference of
 the eval README: body = text, authors = author split on ';'), scores both prediction files
 with `<eval>/score.py --json` and prints the metrics and the median ms/page side by side.
-Times are wall-clock per page inside the call; quote ratios, not absolute numbers.
+Times are wall-clock per page inside the call (medians; the "of which" rows split our
+extract_article into its stages: parse, metadata, related links, body, language); quote
+ratios, not absolute numbers.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+STAGES: list[dict] = []  # seconds per extraction stage, one dict per page (ours)
 sys.path.insert(0, str(REPO))
 
 METRICS = [
@@ -50,11 +53,13 @@ def ours(url, headers, body, fetched):
     from newscrawl.cleaning import clean_article
     from newscrawl.extraction import extract_article
 
+    stages: dict = {}
     t0 = time.perf_counter()
-    article = extract_article(body, url, headers=headers, fetched_at=fetched)
+    article = extract_article(body, url, headers=headers, fetched_at=fetched, timings=stages)
     t1 = time.perf_counter()
     article = clean_article(article)
     t2 = time.perf_counter()
+    STAGES.append(stages)
     return article.to_dict(), (t1 - t0) * 1000, (t2 - t1) * 1000
 
 
@@ -105,6 +110,7 @@ def main(argv=None) -> int:
         preds = {"ours": [], "trafilatura": []}
         times = {"ours": [], "trafilatura": []}
         clean_times = []
+        STAGES.clear()
         for i, (url, headers, body, fetched) in enumerate(read_pages(eval_dir / name / "pages.warc.gz")):
             order = [("ours", ours), ("trafilatura", trafilatura_ref)]
             if i % 2:
@@ -121,6 +127,9 @@ def main(argv=None) -> int:
         rows[name]["ms"] = {label: statistics.median(times[label]) for label in times}
         rows[name]["clean_ms"] = statistics.median(clean_times)
         rows[name]["pages"] = len(times["ours"])
+        stage_names = sorted({k for st in STAGES for k in st}, key=lambda k: list(STAGES[0]).index(k)
+                             if STAGES and k in STAGES[0] else 99)
+        rows[name]["stages"] = {k: statistics.median(st.get(k, 0.0) for st in STAGES) * 1000 for k in stage_names}
     header = f"{'metric':<28}" + "".join(f"{n + ' ours':>18}{n + ' trafilatura':>25}" for n in names)
     print(header)
     print("-" * len(header))
@@ -133,10 +142,15 @@ def main(argv=None) -> int:
     for name in names:
         line += f"{rows[name]['ms']['ours']:>18.1f}{rows[name]['ms']['trafilatura']:>25.1f}"
     print(line)
-    line = f"{'  + cleaning ms/page (ours)':<28}"
+    line = f"{'  + cleaning (ours)':<28}"
     for name in names:
         line += f"{rows[name]['clean_ms']:>18.1f}{'':>25}"
     print(line)
+    for stage in rows[names[0]]["stages"]:
+        line = f"{'  of which ' + stage:<28}"
+        for name in names:
+            line += f"{rows[name]['stages'].get(stage, 0.0):>18.1f}{'':>25}"
+        print(line)
     print("pages: " + ", ".join(f"{n} {rows[n]['pages']}" for n in names))
     return 0
 

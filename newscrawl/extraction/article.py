@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import time
 import unicodedata
 from datetime import datetime, timezone
 from typing import Any, Mapping, Optional, Union
@@ -503,8 +504,11 @@ def extract_article(
     headers: Optional[Mapping[str, str]] = None,
     fetched_at: Optional[datetime] = None,
     profiles: Optional[tuple] = None,
+    timings: Optional[dict] = None,
 ) -> Article:
-    """`profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml)."""
+    """`profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml).
+    `timings`: when a dict is given, seconds spent per stage are added to it (for benchmarks)."""
+    clock = _Stopwatch(timings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
@@ -512,6 +516,7 @@ def extract_article(
     article = Article(url=url, domain=domain,
                       fetched_at=fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"))
     tree = parse_html(decode_html(html, headers))
+    clock.lap("parse")
     if tree is None:
         article.canonical_url = canonicalize_url(url)
         article.id = article_id(article.canonical_url)
@@ -527,17 +532,33 @@ def extract_article(
     article.section = extract_section(page)
     article.tags = extract_tags(page)
     article.image = extract_image(page)
+    clock.lap("metadata")
     article.related_urls = _related(tree, url)  # before the body extractor, in case it prunes the tree
+    clock.lap("related links")
     jsonld_body = text_of(page.ld("articleBody"))
     paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
                                              profile=page.profile)
     article.body = "\n\n".join(p for p in paragraphs if p and p.strip()) or None
-    markup_languages = [(page.profile or {}).get("language")] if page.profile and page.profile.get("language") else []
-    markup_languages += [text_of(page.ld("inLanguage")), page.data.html_lang,
-                         page.data.first("content-language", "dc.language", "language", "og:locale")]
+    clock.lap("body")
+    markup_languages = [text_of(page.ld("inLanguage")), page.data.html_lang,
+                        page.data.first("content-language", "dc.language", "language", "og:locale")]
     sample = " ".join(filter(None, [article.title, (article.body or "")[:1000]]))  # enough for the detector
     if page.profile and page.profile.get("language"):
         article.language = normalise_language(page.profile["language"])
     else:
         article.language = choose_language(markup_languages, sample)
+    clock.lap("language")
     return article
+
+
+class _Stopwatch:
+    def __init__(self, timings: Optional[dict]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, stage: str) -> None:
+        if self.timings is None:
+            return
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
