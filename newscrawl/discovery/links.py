@@ -21,6 +21,7 @@ BLOCK_TAGS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "strong", "b", "sp
 HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "header", "span", "p", "div")
 # Chrome that never holds a story's own links.
 CHROME_XPATH = "//nav | //header | //footer | //*[@role='navigation']"
+_ANCHORS_BELOW = etree.XPath(".//a[@href]")  # compiled once: it runs for every block element
 
 
 @dataclass
@@ -136,18 +137,21 @@ def find_related_links(page, url: str) -> list[str]:
     tree = as_tree(page)
     base = base_url(tree, url)
     found: list[str | None] = []
-    chrome = set(tree.xpath(CHROME_XPATH))
+    # Everything under the chrome, gathered in one pass (not an ancestor walk per element).
+    inside_chrome = {d for c in tree.xpath(CHROME_XPATH) for d in c.iterdescendants()}
     for el in tree.iter(*BLOCK_TAGS):
-        if not isinstance(el.tag, str) or any(anc in chrome for anc in el.iterancestors()):
+        if not isinstance(el.tag, str) or el in inside_chrome:
             continue
-        anchors = el.xpath(".//a[@href]")
+        anchors = _ANCHORS_BELOW(el)
         if not anchors:
             continue
         if el.tag in ("section", "aside", "div", "ul") and _is_related_container(el):
             found.extend(absolute(a.get("href"), base) for a in anchors)
             continue
+        if len(anchors) > 3:
+            continue  # checked before reading the text: a big container's text is costly
         text = _text(el)
-        if text and len(text) < 400 and len(anchors) <= 3 and starts_with_phrase(text, "related_line"):
+        if text and len(text) < 400 and starts_with_phrase(text, "related_line"):
             found.extend(absolute(a.get("href"), base) for a in anchors)
     # Author, tag and section links inside a related block are not stories.
     return [u for u in _unique(found) if is_crawlable(u) and url_shape(u) != "listing" and u != url]
