@@ -1,5 +1,6 @@
 """Profiles, language, charset decoding and structured-data reading."""
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,12 @@ def test_canonical_only_on_the_same_site():
         "https://www.example.com/x"
     assert extract_article(home, "https://www.example.com/x", fetched_at=fetched).canonical_url == \
         "https://www.example.com/x"
+
+
+def test_a_parsed_tree_is_used_as_is():
+    html = (Path(__file__).parent / "data" / "extraction" / "pages" / "jsonld_graph.html").read_bytes()
+    url = "https://www.coastline-post.co.uk/news/pier-vote"
+    fetched = datetime(2024, 5, 5, tzinfo=timezone.utc)
+    from_bytes = extract_article(html, url, fetched_at=fetched)
+    from_tree = extract_article(parse_html(html.decode("utf-8")), url, fetched_at=fetched)
+    assert from_tree.to_dict() == from_bytes.to_dict()

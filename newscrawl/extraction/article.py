@@ -499,14 +499,16 @@ def _related(tree: HtmlElement, url: str) -> list[str]:
 # --- the whole page ----------------------------------------------------------------------
 
 def extract_article(
-    html: Union[bytes, str],
+    html: Union[bytes, str, HtmlElement],
     url: str,
     headers: Optional[Mapping[str, str]] = None,
     fetched_at: Optional[datetime] = None,
     profiles: Optional[tuple] = None,
     timings: Optional[dict] = None,
 ) -> Article:
-    """`profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml).
+    """`html`: the page bytes (decoded here), its text, or its lxml.html tree when the caller
+    has parsed it already (a spider that classified the page): the page is never parsed twice.
+    `profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml).
     `timings`: when a dict is given, seconds spent per stage are added to it (for benchmarks)."""
     clock = _Stopwatch(timings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
@@ -515,7 +517,7 @@ def extract_article(
     domain = registrable_domain(url)
     article = Article(url=url, domain=domain,
                       fetched_at=fetched_at.astimezone(timezone.utc).isoformat(timespec="seconds"))
-    tree = parse_html(decode_html(html, headers))
+    tree = html if isinstance(html, HtmlElement) else parse_html(decode_html(html, headers))
     clock.lap("parse")
     if tree is None:
         article.canonical_url = canonicalize_url(url)
