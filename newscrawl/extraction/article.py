@@ -26,8 +26,8 @@ from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_l
 from newscrawl.extraction.decode import decode_html
 from newscrawl.extraction.language import choose_language, normalise as normalise_language
 from newscrawl.extraction.profiles import find_profile, select
-from newscrawl.extraction.structured import (PageData, collect, is_article, is_page, itemprop_value, microdata,
-                                             resolve, strings, text_of)
+from newscrawl.extraction.structured import (PageData, collect, is_article, is_page, is_secondary, itemprop_value,
+                                             microdata, resolve, strings, text_of)
 from newscrawl.items import Article, article_id
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -94,19 +94,24 @@ class Page:
 
     # --- JSON-LD -------------------------------------------------------------------------
     def _pick_article(self) -> dict:
+        page_key = canonicalize_url(self.url)
+
+        def names_this_page(obj: dict) -> bool:
+            urls = [text_of(obj.get(k)) for k in ("url", "mainEntityOfPage", "@id")]
+            return any(u and u.startswith("http") and canonicalize_url(u.split("#")[0]) == page_key for u in urls)
+
         candidates = [o for o in self.data.jsonld if is_article(o)]
+        if not candidates:
+            candidates = [o for o in self.data.jsonld if is_secondary(o) and names_this_page(o)]
         if not candidates:
             pages = [o for o in self.data.jsonld if is_page(o) and (o.get("headline") or o.get("datePublished"))]
             return pages[0] if pages else {}
         if len(candidates) == 1:
             return candidates[0]
-        page_key = canonicalize_url(self.url)
 
         def score(obj: dict) -> tuple:
-            urls = [text_of(obj.get(k)) for k in ("url", "mainEntityOfPage", "@id")]
-            same = any(u and u.startswith("http") and canonicalize_url(u.split("#")[0]) == page_key for u in urls)
             fields = sum(1 for k in ("headline", "datePublished", "author", "articleBody") if obj.get(k))
-            return (same, fields)
+            return (names_this_page(obj), fields)
 
         return max(candidates, key=score)
 

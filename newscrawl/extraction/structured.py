@@ -14,9 +14,11 @@ ARTICLE_TYPES = {
     "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
     "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle", "blogposting",
     "liveblogposting", "socialmediaposting", "report", "scholarlyarticle", "techarticle",
-    "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle", "review", "posting",
-    "creativework", "videoobject", "podcastepisode",
+    "satiricalarticle", "advertisercontentarticle", "medicalscholarlyarticle", "posting",
 }
+# Typed objects that are the page's story only when they name the page's own URL (else an
+# embedded video or review inside a story).
+SECONDARY_TYPES = {"creativework", "videoobject", "podcastepisode", "review", "event"}
 PAGE_TYPES = {"webpage", "itempage", "collectionpage", "aboutpage", "faqpage", "qapage", "medicalwebpage"}
 
 
@@ -59,6 +61,10 @@ def _types(obj: dict) -> set[str]:
 
 def is_article(obj: dict) -> bool:
     return bool(_types(obj) & ARTICLE_TYPES)
+
+
+def is_secondary(obj: dict) -> bool:
+    return bool(_types(obj) & SECONDARY_TYPES)
 
 
 def is_page(obj: dict) -> bool:
