@@ -368,16 +368,10 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
         kept.append(block)
     # the head zone: headline variants, one-word labels above the story, the standfirst
     title_set = set(title_key or ())
-    head: list[Block] = []
-    rest = kept
-    while rest and len(head) < _HEAD_ZONE:
-        b = rest[0]
-        ntok = len(_tokens(b.text))
-        if _is_title_like(b, title_set) or ntok <= 2:
-            rest = rest[1:]
-            continue
-        break
-    kept = rest
+    dropped = 0
+    while kept and dropped < _HEAD_ZONE and (_is_title_like(kept[0], title_set) or len(_tokens(kept[0].text)) <= 2):
+        kept = kept[1:]
+        dropped += 1
     if len(kept) > 2:
         descriptions = _meta_descriptions(tree)
         desc_shingles = set().union(*(_shingles(d) for d in descriptions)) if descriptions else set()
@@ -387,6 +381,12 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
             # a standfirst in bullet points
             while first.kind == "item" and len(kept) > 2 and kept[0].kind == "item" and _inside(tree, kept[0], lead):
                 kept = kept[1:]
+    # a list before any paragraph: the key points box above the story
+    lead_items = 0
+    while lead_items < len(kept) and kept[lead_items].kind == "item":
+        lead_items += 1
+    if lead_items and len(kept) - lead_items >= 3:
+        kept = kept[lead_items:]
     return kept
 
 
@@ -418,7 +418,7 @@ def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]
         # the articleBody is the full text: keep the candidate's paragraphs it holds
         kept = [p for p in paras if _share_in(p, ref) >= 0.5]
         return kept or paras
-    if cand_in_ref >= 0.95 and ref_in_cand < 0.7:
+    if cand_in_ref >= 0.95 and ref_in_cand < 0.8:
         # the candidate is a clearly shorter part of the articleBody: take the articleBody
         return _jsonld_paragraphs(jsonld_body)
     return paras
@@ -534,7 +534,7 @@ def extract_body(
             return [p for p in paras if not (title and _tokens(p) == _tokens(title))]
     blocks = _candidate_blocks(tree, _prune_list(profile))
     blocks = _drop_boilerplate(blocks, title, tree)
-    paras = [b.text for b in blocks]
+    paras = [b.text for b in blocks if b.kind not in __import__("os").environ.get("DROPK", "").split(",")]
     paras = _reconcile_jsonld(paras, jsonld_body)
     if not paras and jsonld_body:
         paras = _jsonld_paragraphs(jsonld_body)
