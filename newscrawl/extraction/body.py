@@ -534,7 +534,7 @@ def extract_body(
             return [p for p in paras if not (title and _tokens(p) == _tokens(title))]
     blocks = _candidate_blocks(tree, _prune_list(profile))
     blocks = _drop_boilerplate(blocks, title, tree)
-    paras = [b.text for b in blocks if b.kind not in __import__("os").environ.get("DROPK", "").split(",")]
+    paras = [b.text for b in blocks]
     paras = _reconcile_jsonld(paras, jsonld_body)
     if not paras and jsonld_body:
         paras = _jsonld_paragraphs(jsonld_body)
