@@ -70,9 +70,12 @@ def test_extract_html_and_html_gz(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(PAGES / "no_structured_data.html"), str(gz), "-o", str(out),
                            "--url", "https://valleycourier.example.org/local/library-late-fridays",
-                           "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean")
+                           "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean",
+                           "--fetched-at", "2024-03-09T00:00:00Z")
     assert result.returncode == 0, result.stderr
     lines = read_jsonl(out)
+    assert {line["fetched_at"] for line in lines} == {"2024-03-09T00:00:00+00:00"}
+    assert lines[0]["date"] == "2024-03-08"
     assert [line["title"] for line in lines] == ["Library opens late on Fridays", "Le tramway prolongé jusqu'à l'aéroport"]
     assert set(lines[0]) >= {"url", "title", "body", "source", "date", "id", "authors", "language"}
 

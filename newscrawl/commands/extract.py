@@ -44,6 +44,8 @@ def register(subparsers) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="FILE.jsonl", help="where to write the export lines")
     parser.add_argument("--url", action="append", default=[], metavar="URL",
                         help="URL of an .html input (give it once per HTML input, in order)")
+    parser.add_argument("--fetched-at", metavar="ISO", help="fetch time of the .html inputs (default: now; a WARC "
+                                                            "record's own WARC-Date is always used)")
     parser.add_argument("--no-clean", action="store_true", help="write the extracted fields without the cleaning stage")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
@@ -183,11 +185,11 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
             progress.update(fh.tell(), progress.pages + 1)
 
 
-def _html_page(path: Path, url: str) -> Page:
+def _html_page(path: Path, url: str, fetched_at: Optional[datetime]) -> Page:
     data = path.read_bytes()
     if path.name.lower().endswith(".gz"):
         data = gzip.decompress(data)
-    return Page(url=url, body=data, headers={}, fetched_at=datetime.now(timezone.utc), origin=str(path))
+    return Page(url=url, body=data, headers={}, fetched_at=fetched_at or datetime.now(timezone.utc), origin=str(path))
 
 
 def run(args) -> int:
@@ -195,6 +197,11 @@ def run(args) -> int:
     from newscrawl.extraction import extract_article
 
     plan = _check_inputs(args)
+    html_fetched_at = None
+    if args.fetched_at:
+        html_fetched_at = _parse_warc_date(args.fetched_at)
+        if html_fetched_at is None:
+            raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
     out, tmp_name = _open_output(args.output)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     written = 0
@@ -208,7 +215,7 @@ def run(args) -> int:
                 pages: Iterator[Page] = _warc_pages(path, progress, skipped)
             else:
                 progress = Progress(path.name, 1, False)
-                pages = iter([_html_page(path, url)])
+                pages = iter([_html_page(path, url, html_fetched_at)])
             while True:
                 try:
                     page = next(pages)
