@@ -24,6 +24,8 @@ from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, spli
     ("By ERIC TUCKER Associated Press", ["ERIC TUCKER", "Associated Press"]),
     ("Associated Press November 19, 2019", ["Associated Press"]),
     ("Anna May", ["Anna May"]),
+    ("admin", []),
+    ("By jdadmin", []),
     ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
 ])
 def test_split_names(text, names):

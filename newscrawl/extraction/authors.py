@@ -34,6 +34,8 @@ _WEEKDAY = re.compile(
 _MONTH_TAIL = re.compile(
     r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
     r"|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)\.?\s+\d.*$", re.I)
+# CMS account names, not people: "admin", "jdadmin", "webmaster", "Anonymous".
+_ACCOUNT = re.compile(r"^(?:\w*admin\w*|webmaster|root|guest|anonymous|anonym|unknown|user\d*|editor\d+)$", re.I)
 _STATUS_WORD = re.compile(r"\s+(?:stand|updated|update|aktualisiert|veröffentlicht|published|posted|mis à jour|publié"
                           r"|actualizado|publicado|aggiornato|pubblicato)\b.*$", re.I)
 _DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b(?:19|20)\d{2}\b")
@@ -63,6 +65,8 @@ def _clean_one(name: str) -> Optional[str]:
     if len(name.split()) > 6:
         return None
     if all(word.casefold().strip(".,") in lex["roles"] for word in name.split()):
+        return None
+    if _ACCOUNT.match(name):
         return None
     if not any(ch.isalpha() for ch in name):
         return None
