@@ -100,3 +100,9 @@ def test_revision_labels_are_recognised():
     assert is_modified_label("Aktualisiert am 3. Mai 2024")
     assert is_modified_label("آخر تحديث: 20 أغسطس 2020")
     assert not is_modified_label("Published 18 November 2019")
+
+
+def test_today_and_yesterday_only_as_a_date_label():
+    assert parse_arabic_date("أمس 10:30", FETCHED).iso() == "2026-01-07T10:30:00"  # local time, offset unknown
+    assert parse_arabic_date("عربي اليوم", FETCHED) is None  # a site name, not "today"
+    assert parse_arabic_date("قال الوزير اليوم إن الحكومة ستعلن الخطة الأسبوع المقبل", FETCHED) is None

@@ -49,7 +49,9 @@ def _lexicon() -> dict:
     relative_re = re.compile(
         r"(?:%s)\s*(\d+)?\s*(%s)(?!\w)" % ("|".join(markers), "|".join(sorted(map(re.escape, relative), key=len, reverse=True))))
     days_back = {(_normalise_arabic(k)): v for k, v in data["days_back"].items()}
-    days_re = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(sorted(map(re.escape, days_back), key=len, reverse=True)), re.I)
+    # Only a short text that starts with the word: "اليوم" and "today" are common words elsewhere
+    # ("عربي اليوم", "Today's paper").
+    days_re = re.compile(r"^\W*(%s)(?!\w)" % "|".join(sorted(map(re.escape, days_back), key=len, reverse=True)), re.I)
     latin = {k.lower(): v for k, v in data["months"]["latin"].items()}
     names = "|".join(sorted(map(re.escape, latin), key=len, reverse=True))
     day_month_year = re.compile(
@@ -197,14 +199,14 @@ def parse_arabic_date(text: str, fetched_at: Optional[datetime] = None) -> Optio
     numeric = _numeric_date(norm)
     if numeric:
         return numeric
-    if fetched_at is not None:
+    if fetched_at is not None and len(norm) <= 40:
         match = lex["days_re"].search(norm)
         if match:
             back = lex["days_back"][match.group(1).lower()]
             day = (fetched_at - timedelta(days=back)).date()
             hh, mm = _time_of(norm)
-            return _make(day.year, day.month, day.day, hh, mm if hh is not None else None,
-                         tz=fetched_at.tzinfo if hh is not None else None)
+            # the clock time is the site's local time, whose offset the text does not give
+            return _make(day.year, day.month, day.day, hh, mm if hh is not None else None)
     return None
 
 
