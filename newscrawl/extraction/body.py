@@ -259,12 +259,13 @@ def _is_link_line(block: Block) -> bool:
 _LEAD_TOKENS = {
     "lead", "leadtext", "intro", "introduction", "standfirst", "subtitle", "subline", "subhead",
     "subheader", "subheadline", "summary", "excerpt", "teaser", "preface", "vorspann", "dek",
-    "deck", "abstract", "description", "strapline", "header", "head", "headline", "hero",
+    "deck", "abstract", "description", "strapline", "header", "head", "headline", "hero", "bold",
 }
 _NOT_LEAD_TOKENS = {"caption", "figcaption", "body", "content", "text", "paragraph"}
 _CLASS_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
-_BLOCK_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "li", "ul", "section", "header", "span",
-               "strong", "b", "em", "blockquote", "figure"}
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "header",
+               "blockquote", "figure", "article", "main", "body", "td", "dd", "dt", "aside", "footer"}
+_BOLD_TAGS = {"strong", "b"}
 
 
 def _class_tokens(elem: HtmlElement) -> set:
@@ -272,21 +273,43 @@ def _class_tokens(elem: HtmlElement) -> set:
     return {t.lower() for t in _CLASS_SPLIT.split(cls) if t}
 
 
+def _block_of(elem: HtmlElement) -> HtmlElement:
+    while elem.tag not in _BLOCK_TAGS and elem.getparent() is not None:
+        elem = elem.getparent()
+    return elem
+
+
 def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
-    """The page element a block of extracted text came from (first text-node match)."""
+    """The page block element a block of extracted text came from (first text-node match;
+    a text node shorter than the key, e.g. a bold dateline, is checked through its block)."""
     key = _norm(text)[:30]
     if len(key) < 12:
         return None
+    first = key[:1]
     for elem in tree.iter():
         t = elem.text
-        if t and t.lstrip()[:1] == key[:1] and _norm(t).startswith(key):
-            while elem.tag not in _BLOCK_TAGS and elem.getparent() is not None:
-                elem = elem.getparent()
-            return elem
+        if not t or t.lstrip()[:1] != first:
+            continue
+        nt = _norm(t)
+        if nt.startswith(key):
+            return _block_of(elem)
+        if len(nt) >= 3 and key.startswith(nt):
+            block = _block_of(elem)
+            if _norm(block.text_content()).startswith(key):
+                return block
     return None
 
 
-def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: int) -> Optional[HtmlElement]:
+def _is_bold_paragraph(elem: HtmlElement) -> bool:
+    """A paragraph set entirely in bold: how many sites mark their standfirst."""
+    if elem.tag != "p":
+        return False
+    full = len(_norm(elem.text_content()))
+    bold = sum(len(_norm(c.text_content())) for c in elem.iter(*_BOLD_TAGS))
+    return full > 0 and bold >= 0.9 * full
+
+
+def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: int) -> tuple[Optional[HtmlElement], bool]:
     """The element holding the headline's standfirst (lead) when this leading block is one.
 
     A paragraph that only repeats the meta description is often the story's first paragraph,
@@ -294,7 +317,9 @@ def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: 
     intro, standfirst, subtitle, header ...), or a heading that repeats the description."""
     elem = _source_element(tree, block.text)
     if elem is None:
-        return None
+        return None, False
+    if _is_bold_paragraph(elem):
+        return elem, True
     chain = [elem] + [a for _, a in zip(range(3), elem.iterancestors())]
     for e in chain:
         if e.tag in ("article", "main", "body"):
@@ -302,12 +327,12 @@ def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: 
         toks = _class_tokens(e)
         if e.tag == "header" or toks & _LEAD_TOKENS:
             # a wrapper holding much of the story is no standfirst
-            return e if len(e.text_content()) < 0.4 * total else None
+            return (e if len(e.text_content()) < 0.4 * total else None), False
         if toks & _NOT_LEAD_TOKENS:
             break
     if elem.tag in ("h2", "h3", "h4") and desc_shingles and _share_in(block.text, desc_shingles) >= 0.5:
-        return elem
-    return None
+        return elem, False
+    return None, False
 
 
 def _inside(tree: HtmlElement, block: Block, container: HtmlElement) -> bool:
@@ -375,8 +400,8 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
     if len(kept) > 2:
         descriptions = _meta_descriptions(tree)
         desc_shingles = set().union(*(_shingles(d) for d in descriptions)) if descriptions else set()
-        lead = _lead_container(tree, kept[0], desc_shingles, _text_len(kept))
-        if lead is not None and not _same_kind_follows(tree, lead, kept[1]):
+        lead, bold = _lead_container(tree, kept[0], desc_shingles, _text_len(kept))
+        if lead is not None and (bold or not _same_kind_follows(tree, lead, kept[1])):
             first, kept = kept[0], kept[1:]
             # a standfirst in bullet points
             while first.kind == "item" and len(kept) > 2 and kept[0].kind == "item" and _inside(tree, kept[0], lead):
