@@ -316,6 +316,10 @@ def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: 
     so the markup decides: a lead-like class on the element or a close ancestor (lead,
     intro, standfirst, subtitle, header ...), or a heading that repeats the description."""
     elem = _source_element(tree, block.text)
+    rend = {t.lower() for t in _CLASS_SPLIT.split(block.rend) if t}
+    if rend & _LEAD_TOKENS and not rend & {"caption", "figcaption"}:
+        # trafilatura kept the paragraph's own lead-like class
+        return (elem if elem is not None else etree.Element("p")), True
     if elem is None:
         return None, False
     if _is_bold_paragraph(elem):
