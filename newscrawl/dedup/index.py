@@ -47,7 +47,7 @@ class KeyIndex:
             self._grow()
         buckets = self._bucket(keys)
         slots = self.fill[buckets]
-        if slots.max(initial=0) < self.SLOTS - 1 and np.unique(buckets).size == buckets.size:
+        if slots.max(initial=0) < self.SLOTS - 1 and len(set(buckets.tolist())) == buckets.size:
             # the common case in one go: distinct buckets, none full
             self.keys[buckets, slots] = keys
             self.values[buckets, slots] = value
@@ -64,14 +64,15 @@ class KeyIndex:
             self.fill[bucket] = slot + 1
             self.entries += 1
 
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
-        """Values stored under any of `keys` (unique, unordered)."""
+    def lookup(self, keys: np.ndarray) -> list[int]:
+        """Values stored under any of `keys` (sorted, without repeats)."""
         keys = np.asarray(keys, dtype=np.uint32)
         if not keys.size:
-            return np.empty(0, dtype=np.uint32)
+            return []
         buckets = self._bucket(keys)
-        hit = (self.keys[buckets] == keys[:, None]) & (self.values[buckets] != EMPTY)
-        return np.unique(self.values[buckets][hit])
+        values = self.values[buckets]
+        hit = (self.keys[buckets] == keys[:, None]) & (values != EMPTY)
+        return sorted(set(values[hit].tolist()))
 
     def _grow(self) -> None:
         valid = self.values != EMPTY
@@ -97,55 +98,55 @@ class KeyIndex:
 
 class ParagraphCounter:
     """Seen in how many distinct stories (0, 1, 2, 3 = three or more)? Bloom filter (4 probes)
-    for the first sighting, an exact dict for the repeats, which are rare (boilerplate)."""
+    for the first sighting, an exact dict for the repeats, which are rare (boilerplate).
+    Plain Python on a bytearray: a story has a handful of paragraphs."""
 
     PROBES = 4
 
     def __init__(self, bits_log2: int = 24):
-        self.bits = np.zeros(1 << (bits_log2 - 3), dtype=np.uint8)
-        self.mask = np.uint64((1 << bits_log2) - 1)
+        self.bits = bytearray(1 << (bits_log2 - 3))
+        self.mask = (1 << bits_log2) - 1
         self.repeated: dict[int, int] = {}
 
-    def _positions(self, hashes: list[int]) -> np.ndarray:
-        """(len(hashes), PROBES) bit positions, double hashing on a 64-bit mix."""
-        h = np.asarray(hashes, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            x = h * np.uint64(0x9E3779B97F4A7C15)
-            x ^= x >> np.uint64(29)
-            y = (x * np.uint64(0xBF58476D1CE4E5B9)) | np.uint64(1)
-            probes = np.arange(self.PROBES, dtype=np.uint64)
-            return ((x[:, None] + probes[None, :] * y[:, None]) >> np.uint64(7)) & self.mask
+    def _positions(self, h: int) -> list[int]:
+        # double hashing on a 64-bit mix of the (32-bit) paragraph hash
+        x = (h * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+        x ^= x >> 29
+        step = ((x * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF) | 1
+        return [((x + i * step) >> 7) & self.mask for i in range(self.PROBES)]
 
-    def _seen(self, positions: np.ndarray) -> np.ndarray:
-        bits = (self.bits[positions >> np.uint64(3)] >> (positions & np.uint64(7)).astype(np.uint8)) & 1
-        return bits.all(axis=1)
+    def _seen(self, positions: list[int]) -> bool:
+        bits = self.bits
+        return all(bits[p >> 3] & (1 << (p & 7)) for p in positions)
 
     def counts(self, hashes: list[int]) -> list[int]:
-        if not hashes:
-            return []
-        seen = self._seen(self._positions(hashes)).tolist()
-        return [min(3, self.repeated[h]) if h in self.repeated else (1 if s else 0)
-                for h, s in zip(hashes, seen)]
+        out = []
+        for h in hashes:
+            if h in self.repeated:
+                out.append(min(3, self.repeated[h]))
+            else:
+                out.append(1 if self._seen(self._positions(h)) else 0)
+        return out
 
     def count(self, h: int) -> int:
         return self.counts([h])[0]
 
     def add_many(self, hashes: list[int]) -> None:
-        if not hashes:
-            return
-        positions = self._positions(hashes)
-        for h, s in zip(hashes, self._seen(positions).tolist()):
-            if s:
+        bits = self.bits
+        for h in hashes:
+            positions = self._positions(h)
+            if self._seen(positions):
                 self.repeated[h] = min(255, self.repeated.get(h, 1) + 1)
-        flat = positions.ravel()
-        np.bitwise_or.at(self.bits, flat >> np.uint64(3), (1 << (flat & np.uint64(7))).astype(np.uint8))
+                continue
+            for p in positions:
+                bits[p >> 3] |= 1 << (p & 7)
 
     def add(self, h: int) -> None:
         self.add_many([h])
 
     @property
     def nbytes(self) -> int:
-        return self.bits.nbytes + 72 * len(self.repeated)
+        return len(self.bits) + 72 * len(self.repeated)
 
 
 class SketchTable:

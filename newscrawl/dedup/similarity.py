@@ -118,7 +118,7 @@ def date_hours(value: Optional[str]) -> Optional[float]:
 def sketch_of(fp: Fingerprint, story_id: str, date: Optional[str], version: int = 1) -> StorySketch:
     keep = fp.shingles if fp.n_shingles <= EXACT_SHINGLES else fp.shingles[:SKETCH_SIZE]
     threshold = int(keep[-1]) if keep.size else 0
-    title = np.unique((fp.title_hashes & _LOW16).astype(np.uint16))[:TITLE_WORDS]
+    title = np.sort((fp.title_hashes & _LOW16).astype(np.uint16))[:TITLE_WORDS]
     return StorySketch(story_id, fp.n_shingles, threshold, np.sort((keep & _LOW16).astype(np.uint16)),
                        title, date_hours(date), version)
 

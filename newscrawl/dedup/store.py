@@ -94,7 +94,7 @@ class MemoryStore(DedupStore):
         self.index.add(keys, number)
 
     def candidates(self, keys):
-        return self.index.lookup(keys).tolist()
+        return self.index.lookup(keys)
 
     def sketch(self, number):
         return self.sketches.get(number, self.ids[number])
