@@ -432,8 +432,9 @@ def _jsonld_paragraphs(jsonld_body: str) -> list[str]:
     return out
 
 
-def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]:
+def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> list[str]:
     """Use JSON-LD articleBody as a second opinion on the candidate paragraphs."""
+    paras = [b.text for b in blocks]
     if not jsonld_body or len(_tokens(jsonld_body)) < 50 or not paras:
         return paras
     ref = _shingles(jsonld_body)
@@ -444,8 +445,11 @@ def _reconcile_jsonld(paras: list[str], jsonld_body: Optional[str]) -> list[str]
     cand_in_ref = inter / len(cand)  # how much of the candidate the articleBody has
     ref_in_cand = inter / len(ref)  # how much of the articleBody the candidate has
     if ref_in_cand >= 0.9 and cand_in_ref >= 0.6:
-        # the articleBody is the full text: keep the candidate's paragraphs it holds
-        kept = [p for p in paras if _share_in(p, ref) >= 0.5]
+        # the articleBody is the full text: keep the candidate's paragraphs it holds, and the
+        # subheadings between them (articleBody often leaves headings out)
+        inside = [_share_in(p, ref) >= 0.5 for p in paras]
+        kept = [p for i, p in enumerate(paras)
+                if inside[i] or (blocks[i].kind == "head" and any(inside[:i]) and any(inside[i + 1:i + 3]))]
         return kept or paras
     if cand_in_ref >= 0.95 and ref_in_cand < 0.8:
         # the candidate is a clearly shorter part of the articleBody: take the articleBody
@@ -563,8 +567,7 @@ def extract_body(
             return [p for p in paras if not (title and _tokens(p) == _tokens(title))]
     blocks = _candidate_blocks(tree, _prune_list(profile))
     blocks = _drop_boilerplate(blocks, title, tree)
-    paras = [b.text for b in blocks]
-    paras = _reconcile_jsonld(paras, jsonld_body)
+    paras = _reconcile_jsonld(blocks, jsonld_body)
     if not paras and jsonld_body:
         paras = _jsonld_paragraphs(jsonld_body)
     return paras
