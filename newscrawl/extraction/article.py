@@ -1,8 +1,14 @@
 """(url, response headers, page bytes, fetch time) -> Article, uncleaned.
 
-The page is decoded and parsed once; every field reads the same lxml tree. Per field the
-sources are tried best first: site profile, structured data (JSON-LD, meta, microdata),
-then the page itself. No Scrapy, no network.
+The page is decoded and parsed once; every field reads the same lxml tree (and the body
+extractor gets it too). Per field the sources are tried best first:
+
+- title, authors: the site profile's selector, structured data (JSON-LD of the story,
+  OpenGraph and other meta, microdata), then the page (<h1>, bylines);
+- date: machine-readable dates (JSON-LD, meta, microdata, <time datetime>) first, as they
+  carry the time and offset, then the profile's visible date, the URL, visible date text;
+- language: the profile's, else the markup's checked against the text.
+No Scrapy, no network.
 """
 from __future__ import annotations
 
