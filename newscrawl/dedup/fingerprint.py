@@ -153,14 +153,6 @@ def paragraphs(text: str) -> list[str]:
 
 # --- hashing -------------------------------------------------------------------------------
 
-# Odd 64-bit multipliers for the polynomial shingle hash (fixed: the hashes are persisted).
-_MULTIPLIERS = np.array(
-    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
-    dtype=np.uint64,
-)
-
-
 def _mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: spreads the bits so the low ones are uniform."""
     x = x ^ (x >> np.uint64(30))
@@ -208,17 +200,23 @@ def _token_hashes(cps: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.n
 
 def _shingles_of(th: np.ndarray, size: int) -> np.ndarray:
     """uint32 hash of the shingle starting at each token (text order, with repeats); the
-    whole text is one shingle when it has fewer than `size` tokens."""
+    whole text is one shingle when it has fewer than `size` tokens. A polynomial over the
+    token hashes by prefix sums (a handful of array operations whatever the size), then the
+    top 32 bits of a multiply-xorshift-multiply mix."""
     if not th.size:
         return np.empty(0, dtype=np.uint32)
     n = th.size - size + 1
     if n <= 0:
         size, n = th.size, 1
+    powers, inv_powers = _powers(th.size + 1)
     with np.errstate(over="ignore"):
-        acc = th[:n] * _MULTIPLIERS[0]
-        for j in range(1, size):
-            acc = acc + th[j:j + n] * _MULTIPLIERS[j % len(_MULTIPLIERS)]
-        return (_mix64(acc) >> np.uint64(32)).astype(np.uint32)
+        prefix = np.zeros(th.size + 1, dtype=np.uint64)
+        np.cumsum(th * powers[: th.size], out=prefix[1:])
+        acc = (prefix[size:size + n] - prefix[:n]) * inv_powers[:n]
+        acc *= np.uint64(0x9E3779B97F4A7C15)
+        acc ^= acc >> np.uint64(29)
+        acc *= np.uint64(0xBF58476D1CE4E5B9)
+        return (acc >> np.uint64(32)).astype(np.uint32)
 
 
 def shingle_hashes(text: str, size: int = SHINGLE_SIZE) -> np.ndarray:
