@@ -221,16 +221,19 @@ def extract_title(page: Page) -> Optional[str]:
         ld = None  # truncated to the 110 characters search engines show
     og = clean(page.data.first(*SOCIAL_TITLE_META))
     tag = clean(page.data.title_tag)
-    h1 = None
+    h1, h1_kicker = None, False
     for el in page.data.h1[:5]:
         text = _heading_text(el)
         if 3 <= len(text) <= 400:
             h1 = text
+            h1_kicker = _fold(text) != _fold(_text(el).strip(" -–—|:"))
             break
     if not (ld or og or h1 or tag):
         return None
-    # Only between metadata sources: a visible <h1> often leaves the kicker in its own element.
-    meta_titles = [c for c in (ld, og) if c]
+    # Kickers are stripped against metadata sources, and against the <h1> only when the page
+    # marks the kicker inside it as its own element: without that mark the kicker often
+    # belongs to the headline.
+    meta_titles = [c for c in (ld, og) if c] + ([h1] if h1 and h1_kicker else [])
     ld, og, tag = (_strip_kicker(c, meta_titles) if c else None for c in (ld, og, tag))
     if ld and og and _fold(ld) != _fold(og):
         # The <title> carries the search-engine headline; the source that differs from it
