@@ -106,3 +106,14 @@ def test_usage_errors(tmp_path):
     wrong_type = run_newscrawl("extract", str(unknown), "-o", str(tmp_path / "o.jsonl"))
     assert wrong_type.returncode == 2 and "unknown input type" in wrong_type.stderr
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_progress_bar_on_request(tmp_path):
+    warc = tmp_path / "pages.warc.gz"
+    page = (PAGES / "jsonld_graph.html").read_bytes()
+    _warc(warc, [(f"https://www.coastline-post.co.uk/news/{i}", "text/html", page) for i in range(3)])
+    out = tmp_path / "out.jsonl"
+    quiet = run_newscrawl("extract", str(warc), "-o", str(out))  # stderr is not a terminal: no bar
+    assert "[" not in quiet.stderr
+    shown = run_newscrawl("extract", str(warc), "-o", str(out), "--progress")
+    assert "pages.warc.gz [" in shown.stderr and "100.0% 3 pages" in shown.stderr
