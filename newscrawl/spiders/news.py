@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from typing import Iterable, Optional
 from urllib.parse import urlsplit
 
-import lxml.html
 import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -19,6 +18,7 @@ from newscrawl.discovery.links import page_links
 from newscrawl.discovery.pages import ARTICLE, LISTING, classify_page
 from newscrawl.discovery.urls import looks_like_feed, looks_like_sitemap, url_shape
 from newscrawl.extraction import extract_article
+from newscrawl.extraction.article import parse_html
 
 # Priorities: stories before more listings, so a bounded crawl spends its pages on stories.
 PRIORITY_STORY = 20
@@ -43,17 +43,13 @@ def check_start_url(url: str) -> str:
 
 
 def parse_page(response: HtmlResponse):
-    """The page as an lxml tree (Scrapy has decoded it), or None when there is no document."""
+    """The page as an lxml tree, parsed once (with extraction's parser settings) and shared by
+    classification, link discovery and extraction; None when there is no document."""
     try:
-        return lxml.html.document_fromstring(response.text)
-    except ValueError:  # a str with an XML encoding declaration
-        pass
-    except lxml.etree.ParserError:
+        text = response.text
+    except ValueError:
         return None
-    try:
-        return lxml.html.document_fromstring(response.body)
-    except (ValueError, lxml.etree.ParserError):
-        return None
+    return parse_html(text)
 
 
 class NewsSpider(scrapy.Spider):
@@ -162,7 +158,8 @@ class NewsSpider(scrapy.Spider):
         yield from self._follow(links.feeds, response, hint="feed", priority=PRIORITY_FEED)
 
         if page_kind == ARTICLE:
-            article = extract_article(response.body, response.url, headers=self._headers(response),
+            # Extraction may prune the tree: it runs after classification and link discovery.
+            article = extract_article(tree, response.url, headers=self._headers(response),
                                       fetched_at=datetime.now(timezone.utc))
             listed = meta.get("nc_listed") or {}
             if not article.title and listed.get("title"):
