@@ -11,9 +11,9 @@ Returns the paragraphs of the story, in order, without the headline and the stan
 
 How:
 1. A site profile with body selectors wins when its selectors find text.
-2. Otherwise trafilatura finds the main content, in precision mode, on a working copy of the
-   tree without comments, scripts, styles and media (comment nodes derail its scoring; the
-   rest only costs time). When that keeps little of the page's running text, its balanced
+2. Otherwise trafilatura finds the main content, in precision mode, on its own copy of the
+   tree, pruned first of comments, scripts, styles and media (comment nodes derail its
+   scoring; the rest only costs time). When that keeps little of the page's running text, its balanced
    mode is tried too. Its XML output is read block by block (paragraphs, headings, list
    items, quotes, table rows; two line breaks end a paragraph) with the share of link text.
 3. Blocks that are not story text go: the headline and what sits above it (kicker, section,
@@ -27,7 +27,6 @@ How:
 """
 from __future__ import annotations
 
-import copy
 import re
 import tomllib
 import unicodedata
@@ -66,6 +65,13 @@ class Block:
     text: str
     link_share: float = 0.0  # share of the text inside links
     rend: str = ""
+    _toks: Optional[list] = None
+
+    @property
+    def toks(self) -> list[str]:
+        if self._toks is None:
+            self._toks = _tokens(self.text)
+        return self._toks
 
 
 # --------------------------------------------------------------------------- data
@@ -238,12 +244,18 @@ def _blocks_from_xml(body: etree._Element) -> list[Block]:
 # --------------------------------------------------------------------------- filters
 
 
+_DESCRIPTION_KEYS = {"description", "og:description", "twitter:description"}
+
+
 def _meta_descriptions(tree: HtmlElement) -> list[str]:
-    out = []
-    for value in tree.xpath(
-        '//meta[@name="description" or @property="og:description" or @name="twitter:description"]/@content'
-    ):
-        value = _norm(value)
+    out: list[str] = []
+    head = tree.find("head")
+    if head is None:
+        return out
+    for meta in head.iter("meta"):
+        if (meta.get("name") or meta.get("property") or "").lower() not in _DESCRIPTION_KEYS:
+            continue
+        value = _norm(meta.get("content") or "")
         if value and value not in out:
             out.append(value)
     return out
@@ -279,12 +291,25 @@ def _block_of(elem: HtmlElement) -> HtmlElement:
     return elem
 
 
+_TEXT_STARTING = etree.XPath("//text()[starts-with(normalize-space(.), $key)]")
+
+
+def _node_block(node) -> HtmlElement:
+    elem = node.getparent()
+    if node.is_tail and elem.getparent() is not None:
+        elem = elem.getparent()
+    return _block_of(elem)
+
+
 def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
-    """The page block element a block of extracted text came from (first text-node match;
-    a text node shorter than the key, e.g. a bold dateline, is checked through its block)."""
+    """The page block element a block of extracted text came from: the first text node that
+    starts with the block's first characters, else (no-break spaces, a short bold dateline
+    as the first text node, ...) a slower walk that also checks short leading nodes."""
     key = _norm(text)[:30]
     if len(key) < 12:
         return None
+    for node in _TEXT_STARTING(tree, key=key):
+        return _node_block(node)
     first = key[:1]
     for elem in tree.iter():
         t = elem.text
@@ -356,7 +381,7 @@ def _same_kind_follows(tree: HtmlElement, lead: HtmlElement, following: Block) -
 def _is_title(block: Block, title_key: Optional[list]) -> bool:
     if not title_key:
         return False
-    toks = _tokens(block.text)
+    toks = block.toks
     if toks == title_key:
         return True
     # a kicker run into the headline ("Topic" + "Headline") in one heading line
@@ -366,7 +391,7 @@ def _is_title(block: Block, title_key: Optional[list]) -> bool:
 
 def _is_title_like(block: Block, title_set: set) -> bool:
     """A heading line that is mostly the headline (kicker, site name or punctuation aside)."""
-    toks = _tokens(block.text)
+    toks = block.toks
     if not toks or not title_set:
         return False
     common = sum(1 for t in set(toks) if t in title_set)
@@ -382,11 +407,11 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
     title_key = _tokens(title) if title else None
     kept: list[Block] = []
     for block in blocks:
-        if not _tokens(block.text):
+        if not block.toks:
             continue
         if _is_title(block, title_key):
             if len(kept) <= _HEAD_ZONE:  # the headline near the top: kicker, date, section above it go
-                kept = [b for b in kept if len(_tokens(b.text)) > 12]
+                kept = [b for b in kept if len(b.toks) > 12]
             continue
         if _is_link_line(block):
             continue
@@ -398,7 +423,7 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
     # the head zone: headline variants, one-word labels above the story, the standfirst
     title_set = set(title_key or ())
     dropped = 0
-    while kept and dropped < _HEAD_ZONE and (_is_title_like(kept[0], title_set) or len(_tokens(kept[0].text)) <= 2):
+    while kept and dropped < _HEAD_ZONE and (_is_title_like(kept[0], title_set) or len(kept[0].toks) <= 2):
         kept = kept[1:]
         dropped += 1
     if len(kept) > 2:
@@ -501,23 +526,18 @@ def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
     return prune
 
 
-# elements that never hold story text; stripped from our working copy so that trafilatura's
-# own copies and whole-tree XPath passes have less to walk (about a tenth of its time)
+# elements that never hold story text: pruned first in trafilatura's own copy of the tree
+# (comment nodes derail its scoring; the rest only costs time in its whole-tree passes)
 _STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "link", "meta", "head",
                "picture", "source", "video", "audio", "object", "embed", "canvas")
+_STRIP_XPATH = "|".join(["//comment()"] + [f"//{tag}" for tag in _STRIP_TAGS])
 
 
-def _working_copy(tree: HtmlElement) -> HtmlElement:
-    work = copy.deepcopy(tree)
-    etree.strip_elements(work, etree.Comment, *_STRIP_TAGS, with_tail=False)
-    return work
-
-
-def _trafilatura_blocks(work: HtmlElement, prune: list[str], precision: bool) -> list[Block]:
+def _trafilatura_blocks(tree: HtmlElement, prune: list[str], precision: bool) -> list[Block]:
     try:
-        doc = trafilatura.bare_extraction(
-            work, url=None, include_comments=False, include_tables=True, include_images=False,
-            include_links=True, with_metadata=False, prune_xpath=prune or None, config=_CONFIG,
+        doc = trafilatura.bare_extraction(  # works on its own copy of the tree
+            tree, url=None, include_comments=False, include_tables=True, include_images=False,
+            include_links=True, with_metadata=False, prune_xpath=prune, config=_CONFIG,
             favor_precision=precision,
         )
     except Exception:  # trafilatura raises on odd trees (e.g. control characters)
@@ -544,11 +564,11 @@ def _text_len(blocks: list[Block]) -> int:
 def _candidate_blocks(tree: HtmlElement, prune: list[str]) -> list[Block]:
     """trafilatura in precision mode (less boilerplate); when that returns only a small part
     of the page's running text, the balanced mode too, kept when clearly longer."""
-    work = _working_copy(tree)
-    blocks = _trafilatura_blocks(work, prune, precision=True)
+    prune = [_STRIP_XPATH, *prune]
+    blocks = _trafilatura_blocks(tree, prune, precision=True)
     size = _text_len(blocks)
-    if size < _FALLBACK_SHARE * _paragraph_mass(work):
-        balanced = _trafilatura_blocks(work, prune, precision=False)
+    if size < _FALLBACK_SHARE * _paragraph_mass(tree):
+        balanced = _trafilatura_blocks(tree, prune, precision=False)
         if _text_len(balanced) > _FALLBACK_GAIN * size:
             blocks = balanced
     return blocks
