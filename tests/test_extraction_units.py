@@ -147,3 +147,24 @@ def test_a_parsed_tree_is_used_as_is():
     from_bytes = extract_article(html, url, fetched_at=fetched)
     from_tree = extract_article(parse_html(html.decode("utf-8")), url, fetched_at=fetched)
     assert from_tree.to_dict() == from_bytes.to_dict()
+
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+_FRAGMENTS = st.sampled_from([
+    "<html>", "</html>", "<head>", "<body>", "<h1>", "</h1>", "<p>", "</p>", "<meta property='og:title' content='x'>",
+    "<script type='application/ld+json'>", "</script>", '{"@type": "NewsArticle", "headline": ', '"datePublished": "',
+    "2024-13-99", "منذ ساعتين", "بقلم: ", "<time datetime='yesterday'>", "<div class='byline'>By ", "\x00", "&quot;",
+    "<meta name='author' content='", "'>", "<span class='date'>", "31/02/2024", "<link rel='canonical' href='//",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_FRAGMENTS, st.text(max_size=30)), max_size=40))
+def test_extraction_never_raises_on_broken_pages(parts):
+    article = extract_article("".join(parts).encode("utf-8", "surrogatepass"), "https://news.example.com/a/1",
+                              fetched_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    assert article.id and article.source
+    if article.date:
+        assert article.date[:4].isdigit()

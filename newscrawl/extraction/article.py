@@ -457,13 +457,26 @@ def extract_canonical(page: Page) -> str:
     own_site = registrable_domain(page.url)
     page_path = urlsplit(page.url).path.rstrip("/")
     for href in page.data.links.get("canonical", []) + page.data.all("og:url"):
-        absolute = urljoin(page.url, href.strip())
-        if not absolute.startswith(("http://", "https://")) or registrable_domain(absolute) != own_site:
+        absolute = _absolute(page.url, href)
+        try:
+            if not absolute or registrable_domain(absolute) != own_site:
+                continue
+            if page_path and not urlsplit(absolute).path.rstrip("/"):
+                continue  # a story whose canonical is the home page: a template error
+            return canonicalize_url(absolute)
+        except ValueError:  # a malformed URL in the markup ("//[")
             continue
-        if page_path and not urlsplit(absolute).path.rstrip("/"):
-            continue  # a story whose canonical is the home page: a template error
-        return canonicalize_url(absolute)
     return canonicalize_url(page.url)
+
+
+def _absolute(base: str, href: str) -> Optional[str]:
+    """href resolved against base; None when it is not a well-formed http(s) URL."""
+    try:
+        absolute = urljoin(base, href.strip())
+        urlsplit(absolute).port  # raises on a malformed host or port
+    except ValueError:
+        return None
+    return absolute if absolute.startswith(("http://", "https://")) else None
 
 
 def extract_section(page: Page) -> Optional[str]:
@@ -498,8 +511,7 @@ def extract_image(page: Page) -> Optional[str]:
         image = text_of(value.get("url") or value.get("contentUrl")) if isinstance(value, dict) else text_of(value)
     if not image:
         return None
-    absolute = urljoin(page.url, image.strip())
-    return absolute if absolute.startswith(("http://", "https://")) else None
+    return _absolute(page.url, image)
 
 
 def _related(tree: HtmlElement, url: str) -> list[str]:
