@@ -117,3 +117,14 @@ def test_progress_bar_on_request(tmp_path):
     assert "[" not in quiet.stderr
     shown = run_newscrawl("extract", str(warc), "-o", str(out), "--progress")
     assert "pages.warc.gz [" in shown.stderr and "100.0% 3 pages" in shown.stderr
+
+
+def test_an_unreadable_page_is_counted_and_the_run_goes_on(tmp_path):
+    broken = tmp_path / "broken.html.gz"
+    broken.write_bytes(b"this is not gzip")
+    out = tmp_path / "out.jsonl"
+    result = run_newscrawl("extract", str(broken), str(PAGES / "microdata.html"), "-o", str(out),
+                           "--url", "https://x.example/broken", "--url", "https://x.example/fine")
+    assert [line["url"] for line in read_jsonl(out)] == ["https://x.example/fine"]
+    assert "1 failed" in result.stderr and "broken.html.gz" in result.stderr
+    assert result.returncode == 1  # half the pages failed: finished, with errors

@@ -185,11 +185,12 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
             progress.update(fh.tell(), progress.pages + 1)
 
 
-def _html_page(path: Path, url: str, fetched_at: Optional[datetime]) -> Page:
+def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterator[Page]:
+    """One page; a generator so that an unreadable file is a failure counted like the others."""
     data = path.read_bytes()
     if path.name.lower().endswith(".gz"):
         data = gzip.decompress(data)
-    return Page(url=url, body=data, headers={}, fetched_at=fetched_at or datetime.now(timezone.utc), origin=str(path))
+    yield Page(url=url, body=data, headers={}, fetched_at=fetched_at or datetime.now(timezone.utc), origin=str(path))
 
 
 def run(args) -> int:
@@ -215,13 +216,13 @@ def run(args) -> int:
                 pages: Iterator[Page] = _warc_pages(path, progress, skipped)
             else:
                 progress = Progress(path.name, 1, False)
-                pages = iter([_html_page(path, url, html_fetched_at)])
+                pages = _html_pages(path, url, html_fetched_at)
             while True:
                 try:
                     page = next(pages)
                 except StopIteration:
                     break
-                except Exception as exc:  # a broken WARC: keep what was read, report it
+                except Exception as exc:  # a broken file: keep what was read, report it
                     failures.append(f"{path}: unreadable after {progress.pages} pages ({type(exc).__name__}: {exc})")
                     break
                 try:
