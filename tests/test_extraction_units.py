@@ -106,6 +106,15 @@ def test_site_suffix_stripping():
     assert strip_site_suffix("Israel: what next - analysis", sites) == "Israel: what next - analysis"
 
 
+def test_site_name_is_never_the_title():
+    html = """<html><head><title>Coastline Post</title><meta property="og:site_name" content="Coastline Post">
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Coastline Post"}</script>
+    <meta property="og:title" content="Pier vote tonight | Coastline Post"></head>
+    <body><h1>Pier vote tonight</h1></body></html>"""
+    article = extract_article(html, "https://coastline.example/a", fetched_at=datetime(2024, 2, 1, tzinfo=timezone.utc))
+    assert article.title == "Pier vote tonight"
+
+
 def test_jsonld_graph_arrays_and_broken_json():
     html = """<html><head>
     <script type="application/ld+json">[{"@type": "WebSite", "name": "S"},

@@ -210,11 +210,15 @@ def extract_title(page: Page) -> Optional[str]:
             return text
     sites = _site_names(page)
 
-    def clean(value: Optional[str], strip_site: bool = True) -> Optional[str]:
+    site_keys = {re.sub(r"[\W_]+", "", n) for n in sites}
+
+    def clean(value: Optional[str]) -> Optional[str]:
         if not value:
             return None
-        value = " ".join(html_lib.unescape(value).split())
-        return (strip_site_suffix(value, sites) if strip_site else value) or None
+        value = strip_site_suffix(" ".join(html_lib.unescape(value).split()), sites)
+        if not value or re.sub(r"[\W_]+", "", _fold(value)) in site_keys:
+            return None  # the site's own name given as the title (a template default)
+        return value
 
     ld = clean(text_of(page.ld("headline")) or text_of(page.ld("name")))
     if ld and ld.endswith(("...", "…")):
