@@ -113,6 +113,9 @@ def test_site_name_is_never_the_title():
     <body><h1>Pier vote tonight</h1></body></html>"""
     article = extract_article(html, "https://coastline.example/a", fetched_at=datetime(2024, 2, 1, tzinfo=timezone.utc))
     assert article.title == "Pier vote tonight"
+    logo = """<html><head><title>Pier vote tonight - Coastline Post</title></head><body>
+    <header><h1 class="logo">Coastline Post</h1></header><h1>Pier vote tonight</h1></body></html>"""
+    assert extract_article(logo, "https://coastline-post.example/a").title == "Pier vote tonight"
 
 
 def test_jsonld_graph_arrays_and_broken_json():

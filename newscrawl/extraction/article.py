@@ -228,7 +228,7 @@ def extract_title(page: Page) -> Optional[str]:
     h1, h1_kicker = None, False
     for el in page.data.h1[:5]:
         text = _heading_text(el)
-        if 3 <= len(text) <= 400:
+        if 3 <= len(text) <= 400 and re.sub(r"[\W_]+", "", _fold(text)) not in site_keys:  # not the logo
             h1 = text
             h1_kicker = _fold(text) != _fold(_text(el).strip(" -–—|:"))
             break
