@@ -54,7 +54,7 @@ AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author"
 SOCIAL_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
                   "twitter:site")
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/~]\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/~]|::)\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
 BYLINE_XPATH = etree.XPath(
     "//*[@rel='author' or contains(@class,'author') or contains(@class,'byline') or contains(@class,'Author')"
     " or contains(@class,'Byline') or contains(@id,'author') or contains(@id,'byline')]"
