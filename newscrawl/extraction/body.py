@@ -528,10 +528,11 @@ def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
 
 # elements that never hold story text: pruned first in trafilatura's own copy of the tree
 # (comment nodes derail its scoring; the rest only costs time in its whole-tree passes)
-# (navigation and footers too; not <aside> or <form>: some sites wrap the whole story in them)
+# (page header, navigation, footers and captions too; not <aside> or <form>: some sites wrap
+# the whole story in them)
 _STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "link", "meta", "head",
-               "picture", "source", "video", "audio", "object", "embed", "canvas",
-               "nav", "footer", "button", "select", "input", "textarea", "option", "label")
+               "picture", "source", "video", "audio", "object", "embed", "canvas", "figcaption",
+               "header", "nav", "footer", "button", "select", "input", "textarea", "option", "label")
 _STRIP_XPATH = "|".join(["//comment()"] + [f"//{tag}" for tag in _STRIP_TAGS])
 
 
