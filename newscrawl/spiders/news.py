@@ -14,7 +14,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from newscrawl.dates import parse_listed_date, parse_since
 from newscrawl.dedup.urls import host_of, registrable_domain, same_site, strip_tracking
 from newscrawl.discovery.feeds import parse_feed, parse_sitemap, xml_kind
-from newscrawl.discovery.links import page_links
+from newscrawl.discovery.links import find_feeds, find_links, find_pagination
 from newscrawl.discovery.pages import ARTICLE, LISTING, classify_page
 from newscrawl.discovery.urls import looks_like_feed, looks_like_sitemap, url_shape
 from newscrawl.extraction import extract_article
@@ -154,11 +154,11 @@ class NewsSpider(scrapy.Spider):
             return
         page_kind = classify_page(tree, response.url).kind
         self._count(f"pages/{page_kind}")
-        links = page_links(tree, response.url)
-        yield from self._follow(links.feeds, response, hint="feed", priority=PRIORITY_FEED)
+        yield from self._follow(find_feeds(tree, response.url), response, hint="feed", priority=PRIORITY_FEED)
 
         if page_kind == ARTICLE:
-            # Extraction may prune the tree: it runs after classification and link discovery.
+            # Extraction finds the related links too (related_urls), and may prune the tree:
+            # nothing reads the tree after it.
             article = extract_article(tree, response.url, headers=self._headers(response),
                                       fetched_at=datetime.now(timezone.utc))
             listed = meta.get("nc_listed") or {}
@@ -167,8 +167,6 @@ class NewsSpider(scrapy.Spider):
             if not article.date and listed.get("date"):
                 listed_date = parse_listed_date(listed["date"])
                 article.date = listed_date.isoformat() if listed_date else None
-            if not article.related_urls:
-                article.related_urls = [u for u in links.related if u != response.url]
             site = self.site_options.get(registrable_domain(response.url)) or {}
             if not article.language and site.get("language"):
                 article.language = site["language"]
@@ -177,7 +175,7 @@ class NewsSpider(scrapy.Spider):
             yield article
             related_depth = meta.get("nc_related_depth", 0)
             if related_depth < self.related_depth_limit:
-                yield from self._follow(links.related, response, hint="related", priority=PRIORITY_STORY,
+                yield from self._follow(article.related_urls, response, hint="related", priority=PRIORITY_STORY,
                                         extra={"nc_related_depth": related_depth + 1})
             return
 
@@ -187,10 +185,10 @@ class NewsSpider(scrapy.Spider):
             self._count("skipped/max_depth")
             return
         next_depth = {"nc_listing_depth": depth + 1}
-        yield from self._follow(links.pagination, response, hint="listing", priority=PRIORITY_PAGINATION, extra=next_depth)
-        pagination = set(links.pagination)
-        for url in links.links:
-            if url in pagination:
+        pagination = find_pagination(tree, response.url)
+        yield from self._follow(pagination, response, hint="listing", priority=PRIORITY_PAGINATION, extra=next_depth)
+        for url in find_links(tree, response.url):
+            if url in pagination:  # already followed, with its own priority
                 continue
             if looks_like_sitemap(url):
                 yield from self._follow([url], response, hint="sitemap", priority=PRIORITY_FEED, extra=next_depth)
