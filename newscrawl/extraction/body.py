@@ -485,29 +485,66 @@ def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> list[s
 # --------------------------------------------------------------------------- profile
 
 
-def _from_profile(tree: HtmlElement, profile: Mapping[str, Any]) -> list[str]:
+def _selectors(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value or [] if isinstance(v, str)]
+
+
+def _select(tree: HtmlElement, css: str) -> list[HtmlElement]:
     from lxml.cssselect import CSSSelector
 
+    try:
+        return CSSSelector(css)(tree)
+    except Exception:  # a bad selector in a profile must not stop extraction
+        return []
+
+
+def _from_profile(tree: HtmlElement, profile: Mapping[str, Any]) -> list[str]:
     containers: list[HtmlElement] = []
-    for sel in profile.get("body") or []:
-        containers.extend(CSSSelector(sel)(tree))
+    for sel in _selectors(profile.get("body")):
+        containers.extend(_select(tree, sel))
     if not containers:
         return []
     removed: set = set()
-    for sel in profile.get("remove") or []:
-        removed.update(CSSSelector(sel)(tree))
+    for sel in _selectors(profile.get("remove")):
+        removed.update(_select(tree, sel))
     paras: list[str] = []
     block_tags = {"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre"}
     for container in containers:
+        found = False
         for elem in container.iter(*block_tags):
-            if any(a in removed for a in elem.iterancestors()) or elem in removed:
+            found = True
+            ancestors = []
+            for a in elem.iterancestors():
+                if a is container:
+                    break
+                ancestors.append(a)
+            if elem in removed or any(a in removed for a in ancestors):
                 continue
-            if any(a.tag in block_tags for a in elem.iterancestors() if a is not container):
+            if any(a.tag in block_tags for a in ancestors):
                 continue  # nested block: its text is in the outer one
             text = _norm(elem.text_content())
             if text:
                 paras.append(text)
+        if not found and container not in removed:
+            text = _norm(container.text_content())  # a container with bare text
+            if text:
+                paras.append(text)
     return paras
+
+
+def _light_filter(paras: list[str], title: Optional[str]) -> list[str]:
+    """Headline and service lines out of a profile's body (its selectors did the rest)."""
+    title_key = _tokens(title) if title else None
+    out = []
+    for p in paras:
+        if title_key and _tokens(p) == title_key:
+            continue
+        if len(p) <= 240 and (_is_marker_line(p) or _is_byline(p)):
+            continue
+        out.append(p)
+    return out
 
 
 # --------------------------------------------------------------------------- main
@@ -518,7 +555,7 @@ def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
     if profile and profile.get("remove"):
         from cssselect import GenericTranslator
 
-        for sel in profile["remove"]:
+        for sel in _selectors(profile["remove"]):
             try:
                 prune.append(GenericTranslator().css_to_xpath(sel))
             except Exception:  # a bad selector in a profile must not stop extraction
@@ -585,9 +622,9 @@ def extract_body(
     profile: Optional[Mapping[str, Any]] = None,
 ) -> list[str]:
     if profile and profile.get("body"):
-        paras = _from_profile(tree, profile)
+        paras = _light_filter(_from_profile(tree, profile), title)
         if paras:
-            return [p for p in paras if not (title and _tokens(p) == _tokens(title))]
+            return paras
     blocks = _candidate_blocks(tree, _prune_list(profile))
     blocks = _drop_boilerplate(blocks, title, tree)
     paras = _reconcile_jsonld(blocks, jsonld_body)
