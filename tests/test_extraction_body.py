@@ -259,3 +259,10 @@ def test_zyte_dev_body_f1_floor():
     assert len(results) == len(truth)
     f1 = score.metrics_from_tp_fp_fns(results)["f1"]
     assert f1 >= ZYTE_FLOOR, f"zyte-dev body F1 {f1:.4f} below the floor {ZYTE_FLOOR}"
+
+
+def test_control_characters_in_the_page_do_not_raise():
+    inner = f"<h1>{TITLE}</h1><p>{STORY[0][:40]}\x01{STORY[0][40:]}</p>" + paragraphs(STORY[1:])
+    html = f"<html><body><article>{inner}</article></body></html>"
+    body = extract_body(lxml.html.document_fromstring(html), "https://example.com/news/park", title=TITLE)
+    assert body[-1] == STORY[-1]

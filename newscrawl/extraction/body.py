@@ -308,8 +308,11 @@ def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
     key = _norm(text)[:30]
     if len(key) < 12:
         return None
-    for node in _TEXT_STARTING(tree, key=key):
-        return _node_block(node)
+    try:
+        for node in _TEXT_STARTING(tree, key=key):
+            return _node_block(node)
+    except ValueError:  # a control character in the text: lxml refuses it as an XPath value
+        pass
     first = key[:1]
     for elem in tree.iter():
         t = elem.text
@@ -601,16 +604,36 @@ def _text_len(blocks: list[Block]) -> int:
     return sum(len(b.text) for b in blocks)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_OUTSIDE_STORY = {"nav", "footer", "header", "aside", "form", "figure", "figcaption"}
+
+
+def _paragraph_blocks(tree: HtmlElement) -> list[Block]:
+    """Rescue when trafilatura gives nothing (it refuses pages with control characters):
+    the page's longer <p> elements outside navigation, header, footer and asides."""
+    blocks = []
+    for p in tree.iter("p"):
+        if any(a.tag in _OUTSIDE_STORY for a in p.iterancestors()):
+            continue
+        text = _norm(_CONTROL.sub("", p.text_content()))
+        if len(_tokens(text)) >= 8:
+            blocks.append(Block("p", text))
+    return blocks
+
+
 def _candidate_blocks(tree: HtmlElement, prune: list[str]) -> list[Block]:
     """trafilatura in precision mode (less boilerplate); when that returns only a small part
     of the page's running text, the balanced mode too, kept when clearly longer."""
     prune = [_STRIP_XPATH, *prune]
     blocks = _trafilatura_blocks(tree, prune, precision=True)
     size = _text_len(blocks)
-    if size < _FALLBACK_SHARE * _paragraph_mass(tree):
+    mass = _paragraph_mass(tree)
+    if size < _FALLBACK_SHARE * mass:
         balanced = _trafilatura_blocks(tree, prune, precision=False)
         if _text_len(balanced) > _FALLBACK_GAIN * size:
             blocks = balanced
+    if not blocks and mass:
+        blocks = _paragraph_blocks(tree)
     return blocks
 
 
