@@ -33,25 +33,18 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 import trafilatura
-from trafilatura.settings import use_config
 
 _DATA = Path(__file__).with_name("data") / "body_markers.toml"
 _WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
 _SPACE = re.compile(r"[^\S\n]+")  # whitespace but newlines
 _PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
-
-# trafilatura is given a tree (never a URL to fetch) with images off; no signal-based timeout
-# (it would not work outside the main thread, e.g. in a Scrapy pipeline).
-_CONFIG = use_config()
-_CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
-
 
 # precision mode first; the balanced mode when the precision output is below this share of
 # the page's running text, kept when it is this many times longer
@@ -577,11 +570,12 @@ _STRIP_XPATH = "|".join(["//comment()"] + [f"//{tag}" for tag in _STRIP_TAGS])
 
 
 def _trafilatura_blocks(tree: HtmlElement, prune: list[str], precision: bool) -> list[Block]:
+    # trafilatura works on its own copy of the tree; given a tree (not a URL) and with
+    # images off it never fetches anything; links are kept (for the link share), unresolved
     try:
-        doc = trafilatura.bare_extraction(  # works on its own copy of the tree
+        doc = trafilatura.bare_extraction(
             tree, url=None, include_comments=False, include_tables=True, include_images=False,
-            include_links=True, with_metadata=False, prune_xpath=prune, config=_CONFIG,
-            favor_precision=precision,
+            include_links=True, with_metadata=False, prune_xpath=prune, favor_precision=precision,
         )
     except Exception:  # trafilatura raises on odd trees (e.g. control characters)
         return []
