@@ -12,18 +12,21 @@ Returns the paragraphs of the story, in order, without the headline and the stan
 How:
 1. A site profile with body selectors wins when its selectors find text.
 2. Otherwise trafilatura finds the main content, in precision mode, on its own copy of the
-   tree, pruned first of comments, scripts, styles and media (comment nodes derail its
-   scoring; the rest only costs time). When that keeps little of the page's running text, its balanced
-   mode is tried too. Its XML output is read block by block (paragraphs, headings, list
-   items, quotes, table rows; two line breaks end a paragraph) with the share of link text.
+   tree, pruned first of comments, scripts, styles, media, page header, navigation, footers,
+   captions and form controls (comment nodes derail its scoring; the rest only costs time).
+   When that keeps little of the page's running text, its balanced mode is tried too; when
+   it refuses the page, the page's longer paragraphs are taken. Its XML output is read
+   block by block (paragraphs, headings, list items, quotes, table rows; two line breaks end
+   a paragraph) with the share of link text.
 3. Blocks that are not story text go: the headline and what sits above it (kicker, section,
    date), the standfirst when the markup marks it as one (lead, intro, standfirst, subtitle
-   ... classes, or a heading repeating the meta description), link-only items and lines
-   (related stories), date stamps, bylines and service lines from the per-language marker
-   file (data/body_markers.toml).
+   ... classes, a paragraph wholly in bold, a heading repeating the meta description), a
+   key-points list above the story, link-only items and lines (related stories), date
+   stamps, bylines and service lines from the per-language marker file
+   (data/body_markers.toml).
 4. JSON-LD articleBody, where the page gives the full text, is a second opinion: it filters
-   the candidate's blocks when it covers them, and replaces the candidate when the candidate
-   is a clearly shorter part of it.
+   the candidate's blocks when it covers them (subheadings between kept paragraphs stay),
+   and replaces the candidate when the candidate is a clearly shorter part of it.
 """
 from __future__ import annotations
 
