@@ -98,3 +98,6 @@ def test_deploy_schedule_and_collect_items(scrapyd, tmp_path):
     assert items, f"no items file for job {job}: {list((home / 'items').rglob('*'))}"
     records = [json.loads(line) for line in items[0].read_text(encoding="utf-8").splitlines() if line.strip()]
     assert sorted(r["url"][len(server.base_url):] for r in records) == sorted(stories)
+    assert all(r["body"] and r["title"] for r in records)
+    (log,) = (home / "logs").rglob(f"{job}.log")
+    assert "spider_exceptions" not in log.read_text(encoding="utf-8"), "the spider raised inside scrapyd (egg)"

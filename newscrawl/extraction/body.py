@@ -35,7 +35,7 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import Any, Mapping, Optional
 
 from lxml import etree
@@ -43,7 +43,8 @@ from lxml.html import HtmlElement
 
 import trafilatura
 
-_DATA = Path(__file__).with_name("data") / "body_markers.toml"
+# Through importlib.resources: the package may run from a zipped egg (scrapyd).
+_DATA = resources.files("newscrawl.extraction").joinpath("data/body_markers.toml")
 _WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
 _SPACE = re.compile(r"[^\S\n]+")  # whitespace but newlines
@@ -81,7 +82,7 @@ def _marker_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _data() -> dict:
-    with open(_DATA, "rb") as fh:
+    with _DATA.open("rb") as fh:
         return tomllib.load(fh)
 
 

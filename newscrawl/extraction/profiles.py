@@ -90,7 +90,7 @@ def load_profile_text(text: str, origin: str = "<profile>") -> dict:
 @lru_cache(maxsize=1)
 def load_profiles() -> tuple[dict, ...]:
     profiles = []
-    folder = resources.files("newscrawl").joinpath("sites")
+    folder = resources.files("newscrawl.sites")  # a package, so it can be listed inside a zipped egg
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml"):
             profile = load_profile_text(entry.read_text(encoding="utf-8"), entry.name)
