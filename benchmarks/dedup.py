@@ -57,8 +57,9 @@ class Synthetic:
         self.words = np.array(["".join(self.rng.choice(letters, n)) for n in lengths], dtype=object)
         ranks = np.arange(1, vocab + 1)
         self.p = (1.0 / ranks) / (1.0 / ranks).sum()
-        self.recent: list[tuple[str, str]] = []
+        self.recent: list[tuple[str, str, int]] = []  # (title, body, story number)
         self.pool: list[str] = []
+        self.originals: list[int] = []
         self.coins: list[float] = []
         self.pool_pos = 0
 
@@ -92,7 +93,7 @@ class Synthetic:
         stories = []
         for i in range(start, start + n):
             if self.recent and self.rng.random() < 0.10:
-                title, body = self.recent[int(self.rng.integers(len(self.recent)))]
+                title, body, cluster = self.recent[int(self.rng.integers(len(self.recent)))]
                 kind = int(self.rng.integers(3))
                 paras = body.split("\n\n")
                 if kind == 0:
@@ -107,11 +108,13 @@ class Synthetic:
             else:
                 title = self._text(9).replace("\n\n", " ").rstrip(".")
                 body = self._text(int(self.rng.integers(200, 700)))
-                self.recent.append((title, body))
+                cluster = i
+                self.originals.append(i)
+                self.recent.append((title, body, i))
                 if len(self.recent) > 2000:
                     self.recent.pop(0)
             day = 19000 + i // 5000
-            stories.append({"id": f"s{i}", "url": f"https://site{i % 97}.example/story/{i}",
+            stories.append({"id": f"s{i}", "url": f"https://site{i % 97}.example/story/{i}", "cluster": cluster,
                             "title": title, "body": body,
                             "date": f"{np.datetime64(day, 'D')}T12:00:00+00:00"})
         return stories
@@ -205,6 +208,7 @@ def scale(which: str, n: int, my_turn, other_turn, finished, queue) -> None:
     busy = 0.0  # wall-clock seconds in fingerprint+query+insert
     busy_cpu = 0.0  # CPU seconds of this process in the same: less sensitive to other load
     exported = 0
+    kept_per_cluster = np.zeros(n, dtype=np.uint16)  # by the original's story number
     done = 0
     while done < n:
         while not my_turn.acquire(timeout=1.0):
@@ -214,10 +218,12 @@ def scale(which: str, n: int, my_turn, other_turn, finished, queue) -> None:
             size = min(CHUNK, n - done)
             chunk = gen.chunk(done, size)
             start, start_cpu = time.perf_counter(), time.process_time()
-            for story in chunk:
-                exported += contender.process(story)
+            kept = [contender.process(story) for story in chunk]
             busy += time.perf_counter() - start
             busy_cpu += time.process_time() - start_cpu
+            exported += sum(kept)
+            for story, was_kept in zip(chunk, kept):
+                kept_per_cluster[story["cluster"]] += was_kept
             done += size
             del chunk
         finally:
@@ -229,8 +235,12 @@ def scale(which: str, n: int, my_turn, other_turn, finished, queue) -> None:
     gc.collect()
     end_rss = rss_bytes()
     # the generator's state (recent stories kept for copies) is not the contender's
-    gen_rss = sum(len(t) + len(b) + 98 for t, b in gen.recent)
-    queue.put({"stories": n, "exported": exported, "stories_per_s": n / busy, "stories_per_cpu_s": n / busy_cpu,
+    gen_rss = sum(len(t) + len(b) + 98 for t, b, _ in gen.recent) + kept_per_cluster.nbytes
+    clusters = kept_per_cluster[gen.originals]
+    leaked = int(np.maximum(clusters.astype(np.int64) - 1, 0).sum())
+    lost = int((clusters == 0).sum())
+    queue.put({"stories": n, "exported": exported, "copies": n - len(gen.originals), "leaked": leaked, "lost": lost,
+               "stories_per_s": n / busy, "stories_per_cpu_s": n / busy_cpu,
                "rss_growth_per_story": (end_rss - base_rss - gen_rss) / n,
                "index_bytes": contender.index_bytes()})
 
@@ -285,6 +295,8 @@ def main() -> int:
     ours, base = run_scale(args.stories, n_base)
     print(f"| synthetic stories | {ours['stories']:,} | {base['stories']:,} |")
     print(f"| exported (not judged copies) | {ours['exported']:,} | {base['exported']:,} |")
+    print(f"| synthetic copies generated / leaked / lost stories | {ours['copies']:,} / {ours['leaked']:,} / "
+          f"{ours['lost']:,} | {base['copies']:,} / {base['leaked']:,} / {base['lost']:,} |")
     print(f"| fingerprint+query+insert, stories per CPU second | {ours['stories_per_cpu_s']:,.0f} | "
           f"{base['stories_per_cpu_s']:,.0f} |")
     print(f"| fingerprint+query+insert, stories per wall-clock second | {ours['stories_per_s']:,.0f} | "

@@ -218,3 +218,13 @@ def test_known_boilerplate_does_not_make_a_match():
     brief2 = story("x2", ["Library opens on Sundays.", ABOUT_AGENCY], "Agency notice")
     assert not run([brief1, brief2])["x2"].exported
     assert kept(run(seen + [brief1, brief2])) == ["k1", "k2", "k3", "x1", "x2"]
+
+
+def test_heavily_abridged_copy_with_same_headline_is_merged_but_not_a_follow_up():
+    # short lead paragraphs, long later ones: the first paragraphs are a small share of the text
+    long_tail = [HARBOUR[0], HARBOUR[1], HARBOUR[2], " ".join(HARBOUR[3:] + FOLLOWUP_NEW + ELECTION[:2])]
+    original = story("L", long_tail, "Council votes to reopen harbour to ferries after six years")
+    abridged = story("La", long_tail[:3], "Council votes to reopen harbour to ferries after six years")
+    assert kept(run([original, abridged])) == ["L"]
+    follow_up = story("Lf", long_tail[:2], "First ferry in six years leaves the harbour", date="2024-05-05T08:00:00+00:00")
+    assert kept(run([original, follow_up])) == ["L", "Lf"]

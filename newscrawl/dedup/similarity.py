@@ -49,9 +49,14 @@ TITLE_BONUS = 0.05
 BRIEF_SHINGLES = 80
 FAR_APART_DAYS = 3.0  # copies further apart than this need more containment
 FAR_APART_PENALTY = 0.05
-MIN_COVERAGE = 0.40  # overlap must make up at least this share of the longer text
+MIN_COVERAGE = 0.40  # overlap must make up at least this share of the longer text ...
 PARTIAL_COVERAGE = 0.60  # below: an abridged copy, it must keep a similar headline
 PARTIAL_TITLE = 0.25
+# ... or, for a heavily abridged copy (the first paragraphs of a story whose later ones are
+# long), this share when the shorter text is wholly contained and the headline agrees
+ABRIDGED_MIN_COVERAGE = 0.20
+ABRIDGED_CONTAINMENT = 0.95
+ABRIDGED_TITLE = 0.5
 # A paragraph found in this many distinct exported stories is shared boilerplate (two is not
 # enough: a follow-up repeats its predecessor's lead paragraph).
 BOILERPLATE_STORIES = 3
@@ -207,8 +212,13 @@ def judge(ev: PairEvidence) -> Optional[str]:
         need -= TITLE_BONUS
     if ev.days_apart is not None and ev.days_apart > FAR_APART_DAYS:
         need += FAR_APART_PENALTY
-    if ev.containment < need or ev.coverage < MIN_COVERAGE:
+    if ev.containment < need:
         return None
+    if ev.coverage < MIN_COVERAGE:
+        heavily_abridged = (ev.coverage >= ABRIDGED_MIN_COVERAGE and ev.containment >= ABRIDGED_CONTAINMENT
+                            and ev.title_similarity >= ABRIDGED_TITLE)
+        if not heavily_abridged:
+            return None
     if ev.coverage < PARTIAL_COVERAGE and ev.title_similarity < PARTIAL_TITLE:
         # Contained but covering little of the longer text: an abridged copy keeps the
         # headline; a follow-up that reuses background paragraphs has its own.
