@@ -153,15 +153,6 @@ def paragraphs(text: str) -> list[str]:
 
 # --- hashing -------------------------------------------------------------------------------
 
-def _mix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads the bits so the low ones are uniform."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
-
-
 # Polynomial hashing of the code points, vectorised: prefix sums of (c+1)*P^i (mod 2^64 by
 # numpy's wrap-around); a token's hash is (H[end]-H[start]) * P^-start. P is odd: invertible.
 _P = 0x100000001B3
