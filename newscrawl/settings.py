@@ -77,7 +77,18 @@ EXTENSIONS = {
     "newscrawl.extensions.CrawlProgress": 500,
 }
 
+# Every exported line reaches the OS at once: a killed crawl loses no written story.
+FEED_EXPORTERS = {"jsonlines": "newscrawl.exporters.FlushingJsonLinesExporter"}
+
 # Dedup state directory that outlives a run (`newscrawl crawl --state DIR`); None: in memory, one run.
 NEWSCRAWL_STATE_DIR = None
 # Resolved path of the JSON Lines export (set by `newscrawl crawl`); the dedup sidecar goes beside it.
 NEWSCRAWL_EXPORT_PATH = None
+# Exit code 1 when failed fetches and errors exceed this share of pages fetched.
+NEWSCRAWL_MAX_ERROR_RATE = 0.2
+# Per-site options from a site list (set by `newscrawl crawl --sites`): list of dicts.
+NEWSCRAWL_SITES = []
+# URLs not to fetch (set by a resumed run: the stories the interrupted run already wrote).
+NEWSCRAWL_SKIP_URLS = []
+# Id of the run (set by `newscrawl crawl`).
+NEWSCRAWL_RUN_ID = None

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -59,6 +60,8 @@ def test_kill9_then_resume_exports_every_story_exactly_once(tmp_path):
         assert not out.exists(), "the export was put in place although the run was killed"
         written_before = part.read_bytes().count(b"\n")
         assert 6 <= written_before < len(stories)
+        complete = part.read_bytes().rsplit(b"\n", 1)[0].decode("utf-8").splitlines()
+        done_before = {json.loads(line)["url"][len(server.base_url):] for line in complete}
 
         server.delay = 0
         resumed = subprocess.run(command, cwd=str(REPO), capture_output=True, text=True, timeout=300)
@@ -69,6 +72,9 @@ def test_kill9_then_resume_exports_every_story_exactly_once(tmp_path):
     records = assert_complete_lines(out)
     exported = paths_of(records, server.base_url)
     assert sorted(exported) == sorted(stories), "every story exactly once across the interrupted and resumed run"
+    # The resumed run fetched what was left, not the stories already written.
+    fetched = Counter(server.requests)
+    assert all(fetched[path] == 1 for path in done_before), {p: fetched[p] for p in done_before}
     summary = json.loads(out.with_name(out.name + ".summary.json").read_text())
     assert summary["resumed"] is True and summary["finish_reason"] == "finished"
     assert summary["stories_recovered_from_interrupted_run"] == written_before

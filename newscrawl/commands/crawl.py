@@ -200,13 +200,16 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     state_dir = Path(args.state).expanduser() if args.state else None
     plan = runs.plan_run(state_dir, export_path, default_dir)
     check_writable(plan.export_path)
+    done_urls: list[str] = []
     if plan.resumed and plan.recovered_lines:
-        register_recovered(plan, state_dir)
+        done_urls = register_recovered(plan, state_dir)
     runs.start_run(plan, state_dir, start_urls)
     extra = {
         "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, overwrite=not plan.resumed)},
         "NEWSCRAWL_EXPORT_PATH": str(plan.export_path),
         "NEWSCRAWL_RUN_ID": plan.run_id,
+        # A resumed run does not fetch again the stories the interrupted run already wrote.
+        "NEWSCRAWL_SKIP_URLS": done_urls,
     }
     if sites:
         extra["NEWSCRAWL_SITES"] = [site.to_dict() for site in sites]
@@ -233,23 +236,26 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     return exit_code
 
 
-def register_recovered(plan, state_dir: Optional[Path]) -> None:
+def register_recovered(plan, state_dir: Optional[Path]) -> list[str]:
     """Stories already written by the interrupted run are known to dedup before the resumed
-    crawl starts, so none of them is exported a second time."""
+    crawl starts, so none of them is exported a second time. Returns their URLs."""
     from newscrawl import runs
     from newscrawl.dedup.deduplicator import Deduplicator
     from newscrawl.dedup.store import open_store
     from newscrawl.items import Article
 
+    urls: list[str] = []
     if not state_dir:
-        return
+        return urls
     dedup = Deduplicator(open_store(str(state_dir)))
     try:
         for record in runs.read_records(plan.part_path):
             dedup.process(Article.from_dict(record))
+            urls.append(record.get("url"))
         dedup.store.commit()
     finally:
         dedup.close()
+    return [u for u in urls if u]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -73,6 +73,7 @@ class NewsSpider(scrapy.Spider):
         spider.max_listing_depth = settings.getint("NEWSCRAWL_MAX_DEPTH", 0)
         spider.use_sitemaps = settings.getbool("NEWSCRAWL_USE_SITEMAPS", True)
         spider.since = parse_since(settings.get("NEWSCRAWL_SINCE"))
+        spider.skip_urls = {strip_tracking(u) for u in settings.getlist("NEWSCRAWL_SKIP_URLS") or []}
         # Per-site options from a site list (newscrawl crawl --sites), by registrable domain.
         spider.site_options = {registrable_domain(u): site for site in settings.getlist("NEWSCRAWL_SITES") or []
                                for u in site.get("start_urls", [])}
@@ -225,6 +226,9 @@ class NewsSpider(scrapy.Spider):
         for url in urls:
             if not self.is_on_site(url):
                 self._count("skipped/offsite")
+                continue
+            if url in self.skip_urls:
+                self._count("skipped/already_exported")
                 continue
             meta = {"nc_hint": hint, "nc_listing_depth": response.meta.get("nc_listing_depth", 0)}
             if extra:
