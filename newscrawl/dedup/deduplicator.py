@@ -27,17 +27,19 @@ class Decision:
     duplicate_of: Optional[str] = None  # id of the exported story this one is a copy of
     similarity: float = 1.0
     version: int = 1
+    seen_this_run: bool = True  # (unchanged) the URL was already seen in this run, not only earlier
 
     @property
     def exported(self) -> bool:
         return self.action == EXPORT
 
     def for_sidecar(self, article: Article) -> bool:
-        """Copies go to the sidecar; the same page seen again unchanged only when it was
-        reached at another URL form (a tracking or variant URL), not on every re-crawl."""
+        """Copies go to the sidecar, and so does a page met again in the same run (at a
+        tracking URL, say); a page only met in earlier runs and unchanged is just counted,
+        so that a daily re-crawl does not list every page again."""
         if self.action == DUPLICATE:
             return True
-        return self.action == UNCHANGED and article.url != article.canonical_url
+        return self.action == UNCHANGED and self.seen_this_run
 
     def sidecar_record(self, article: Article) -> dict:
         return {"url": article.url, "id": article.id, "duplicate_of": self.duplicate_of,
@@ -53,6 +55,7 @@ class Deduplicator:
         self.store = store if store is not None else MemoryStore()
         self.commit_every = max(1, commit_every)
         self._uncommitted = 0
+        self._urls_this_run: set[str] = set()
 
     def process(self, article: Article) -> Decision:
         """Decide for one story; sets canonical_url / id when missing, and version /
@@ -78,14 +81,16 @@ class Deduplicator:
         url_key = article.canonical_url
         fp = fingerprint(article.body or "", article.title)
         record = store.get_url(url_key)
+        seen_this_run = url_key in self._urls_this_run
+        self._urls_this_run.add(url_key)
 
         if record is not None:
             if record.exact == fp.exact:
-                return Decision(UNCHANGED, "same-url", record.story_id, 1.0, record.version)
+                return Decision(UNCHANGED, "same-url", record.story_id, 1.0, record.version, seen_this_run)
             old = store.sketch(record.number)
             change = body_change(fp, old)
             if change < REVISION_MIN_CHANGE:
-                return Decision(UNCHANGED, "same-url", record.story_id, 1.0 - change, record.version)
+                return Decision(UNCHANGED, "same-url", record.story_id, 1.0 - change, record.version, seen_this_run)
             if record.version > 0:
                 # The exported story at this URL was revised: export it again.
                 version = max(record.version, article.version or 1, old.version) + 1
