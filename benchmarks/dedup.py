@@ -9,9 +9,11 @@ in the same run.
    the LSH returns any candidate).
 2. Scale on synthetic stories (a Zipf vocabulary; 200-700 words in paragraphs; 10 % are
    copies of a recent story: wire dateline + credit, one sentence rewritten, or abridged):
-   stories/s for fingerprint + query + insert (text generation excluded), and memory per
-   story: the index's own arrays (newscrawl) and the growth of the process's resident memory
-   (both). Each contender runs in its own child process so that memory figures are clean;
+   stories per CPU second and per wall-clock second for fingerprint + query + insert (text
+   generation excluded; newscrawl's figure is the whole Deduplicator.process with the
+   in-memory store), copies leaked and stories lost against the generator's truth, and
+   memory per story: the index's own numpy arrays (newscrawl, all in memory) and the growth
+   of the process's resident memory (both). Each contender runs in its own child process so that memory figures are clean;
    the two take turns chunk by chunk (20,000 stories) so that both see the same background
    load.
 
