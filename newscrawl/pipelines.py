@@ -171,7 +171,7 @@ def _local_path(uri: str) -> str | None:
 
 
 def _sidecar_path(crawler, spider) -> str | None:
-    from newscrawl.commands.dedup import sidecar_path
+    from newscrawl.dedup.deduplicator import sidecar_path
 
     export = _export_path(crawler, spider)
     return sidecar_path(export) if export else None

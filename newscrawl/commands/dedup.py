@@ -16,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 from newscrawl.cli import EXIT_OK, CommandError
-from newscrawl.dedup.deduplicator import Deduplicator
+from newscrawl.dedup.deduplicator import Deduplicator, sidecar_path
 from newscrawl.dedup.store import open_store
 from newscrawl.dedup.urls import canonicalize_url
 from newscrawl.items import Article
@@ -33,12 +33,6 @@ def register(subparsers) -> None:
                         help="state directory shared with earlier runs / crawls (default: none, in memory)")
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
     parser.set_defaults(func=run)
-
-
-def sidecar_path(export_path: str) -> str:
-    """OUT.jsonl -> OUT.duplicates.jsonl (any other name: NAME.duplicates.jsonl)."""
-    base = export_path[:-len(".jsonl")] if export_path.endswith(".jsonl") else export_path
-    return base + ".duplicates.jsonl"
 
 
 def _check_paths(args) -> None:

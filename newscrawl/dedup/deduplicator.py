@@ -46,6 +46,13 @@ class Decision:
                 "similarity": round(self.similarity, 3), "reason": self.reason}
 
 
+def sidecar_path(export_path: str) -> str:
+    """Where the copies of an export are listed: OUT.jsonl -> OUT.duplicates.jsonl (any other
+    name: NAME.duplicates.jsonl). Shared by the crawl pipeline and the dedup command."""
+    base = export_path[:-len(".jsonl")] if export_path.endswith(".jsonl") else export_path
+    return base + ".duplicates.jsonl"
+
+
 def _now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
