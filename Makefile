@@ -23,7 +23,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/extraction.py
+	$(BIN)/python benchmarks/cleaning.py
 	$(BIN)/python benchmarks/dedup.py
+	$(BIN)/python benchmarks/crawl.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
