@@ -13,46 +13,25 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import read_pages, score  # noqa: E402  (benchmarks/extraction.py: one WARC reader, one scorer call)
 
 METRICS = [("body F1", ("body", "f1")), ("body precision", ("body", "precision")),
            ("body recall", ("body", "recall")), ("body accuracy", ("body", "accuracy")),
            ("title accuracy", ("title", "accuracy")), ("authors set-F1", ("authors", "set_f1"))]
 
 
-def read_pages(warc_path: Path):
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(warc_path, "rb") as fh:
-        for rec in ArchiveIterator(fh):
-            if rec.rec_type != "response":
-                continue
-            headers = {k: v for k, v in rec.http_headers.headers} if rec.http_headers else {}
-            date = rec.rec_headers.get_header("WARC-Date")
-            fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(timezone.utc)
-            yield rec.rec_headers.get_header("WARC-Target-URI"), headers, rec.content_stream().read(), fetched
-
-
 def run_score(score_py: Path, truth: Path, preds: list[dict]) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
-        for pred in preds:
-            fh.write(json.dumps(pred, ensure_ascii=False) + "\n")
-        path = fh.name
-    out = subprocess.run([sys.executable, str(score_py), str(truth), path, "--json", "--per-page", "100000"],
-                         capture_output=True, text=True, check=True)
-    Path(path).unlink()
-    return json.loads(out.stdout)
+    return score(score_py, truth, preds, "--per-page", "100000")
 
 
 def metric(result: dict, keys) -> str:

@@ -76,13 +76,14 @@ def trafilatura_ref(url, headers, body, fetched):
             "language": doc.language, "source": doc.sitename}, elapsed, 0.0
 
 
-def score(score_py: Path, truth: Path, preds: list[dict]) -> dict:
+def score(score_py: Path, truth: Path, preds: list[dict], *extra_args: str) -> dict:
+    """The eval kit's score.py over predictions, as its --json result."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
         for pred in preds:
             fh.write(json.dumps(pred, ensure_ascii=False) + "\n")
         path = fh.name
-    out = subprocess.run([sys.executable, str(score_py), str(truth), path, "--json"], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, str(score_py), str(truth), path, "--json", *extra_args], capture_output=True,
+                         text=True, check=True)
     Path(path).unlink()
     return json.loads(out.stdout)
 
