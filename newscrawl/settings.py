@@ -46,15 +46,10 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.DedupPipeline": 500,
 }
 
-# Default export: output/<spider>/<UTC timestamp>.jsonl, UTF-8 as-is, one story a line.
-FEEDS = {
-    "output/%(name)s/%(time)s.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-        "store_empty": True,
-        "item_export_kwargs": {"ensure_ascii": False},
-    },
-}
+# Default export, used when no feed is configured (no -o/-O, no FEEDS): the news spider sets
+# FEEDS to this (see NewsSpider.update_settings). A FEEDS default here would be written in
+# addition to the file given with `scrapy crawl news -O FILE`.
+NEWSCRAWL_DEFAULT_FEED = "output/%(name)s/%(time)s.jsonl"
 
 # --- newscrawl's own settings -------------------------------------------------------------
 # Follow links to subdomains of a start URL's registrable domain (news.example.com from

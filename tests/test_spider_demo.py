@@ -93,6 +93,7 @@ def test_scrapy_crawl_does_the_same_crawl(tmp_path):
     import sys
     from conftest import REPO
 
+    outputs_before = set((REPO / "output").rglob("*.jsonl"))
     with serve_sites(["arabic"]) as servers:
         url = servers["arabic"].base_url + "/"
         ours = tmp_path / "ours.jsonl"
@@ -108,6 +109,27 @@ def test_scrapy_crawl_does_the_same_crawl(tmp_path):
     assert second.returncode == 0, second.stderr[-2000:]
     assert {r["url"] for r in read_jsonl(ours)} == {r["url"] for r in read_jsonl(theirs)}
     assert "\\u06" not in theirs.read_text(encoding="utf-8")
+    assert set((REPO / "output").rglob("*.jsonl")) == outputs_before, "-O must be the only feed, not one more beside the default"
+
+
+def test_scrapy_crawl_default_export_path(tmp_path):
+    """Without -o/-O the export goes to output/<spider>/<UTC timestamp>.jsonl (cwd-relative)."""
+    import os
+    import subprocess
+    import sys
+
+    from newscrawl.demo.server import serve_sites
+
+    with serve_sites(["arabic"]) as servers:
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_urls={servers['arabic'].base_url}/",
+             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-L", "WARNING"],
+            capture_output=True, text=True, cwd=str(tmp_path), timeout=300,
+            env={**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawl.settings"},
+        )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (export,) = (tmp_path / "output" / "news").glob("*.jsonl")
+    assert len(read_jsonl(export)) == 10
 
 
 def test_bad_url_is_a_clear_error():

@@ -65,6 +65,14 @@ class NewsSpider(scrapy.Spider):
         self._sitemaps_requested: set[str] = set()
 
     @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if not settings.getdict("FEEDS"):
+            default = settings.get("NEWSCRAWL_DEFAULT_FEED") or "output/%(name)s/%(time)s.jsonl"
+            settings.set("FEEDS", {default: {"format": "jsonlines", "encoding": "utf-8", "store_empty": True,
+                                             "item_export_kwargs": {"ensure_ascii": False}}}, priority="spider")
+
+    @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
