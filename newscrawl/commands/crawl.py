@@ -197,6 +197,8 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     from newscrawl import runs
     from newscrawl.sitelist import download_slots
 
+    effective_since(args)  # a bad --since/--max-age stops here, before any file is touched
+    parse_setting_overrides(args.settings)
     state_dir = Path(args.state).expanduser() if args.state else None
     plan = runs.plan_run(state_dir, export_path, default_dir)
     check_writable(plan.export_path)
