@@ -147,7 +147,10 @@ def test_crawl_from_site_list_with_summary(tmp_path):
     finally:
         server.stop()
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert len(read_jsonl(out)) == len(stories)
+    records = read_jsonl(out)
+    assert len(records) == len(stories)
+    # the list's language is a hint: it neither renames the source nor overrides the page
+    assert {r["source"] for r in records} == {"Test Gazette"} and {r["language"] for r in records} == {"en"}
     summary = json.loads(out.with_name(out.name + ".summary.json").read_text())
     for key in ("run_id", "start_time", "end_time", "sites", "pages_fetched", "stories_exported", "duplicates",
                 "revisions", "errors", "per_site", "finish_reason"):
@@ -159,7 +162,9 @@ def test_crawl_from_site_list_with_summary(tmp_path):
 def test_exit_code_could_not_start(tmp_path):
     bad = tmp_path / "sites.toml"
     bad.write_text("not [valid", encoding="utf-8")
-    for args in (["crawl", "--sites", str(bad)], ["crawl", "ftp://x.example/"], ["crawl"], ["crawl", "http://127.0.0.1:9/", "--since", "yesterday-ish"]):
+    unknown_profile = tmp_path / "profile.toml"
+    unknown_profile.write_text('[[sites]]\nstart_urls = ["http://127.0.0.1:9/"]\nprofile = "no-such-profile"\n', encoding="utf-8")
+    for args in (["crawl", "--sites", str(bad)], ["crawl", "--sites", str(unknown_profile)], ["crawl", "ftp://x.example/"], ["crawl"], ["crawl", "http://127.0.0.1:9/", "--since", "yesterday-ish"]):
         proc = run_newscrawl(*args)
         assert proc.returncode == 2, (args, proc.stderr)
         assert "Traceback" not in proc.stderr
@@ -226,3 +231,15 @@ def test_monitor_warns_when_a_site_drops_far_below_its_previous_run(tmp_path):
     warnings = monitor_warnings(state, {"a.example": 12, "b.example": 9}, later)
     assert warnings == ["WARNING a.example: 12 stories found, previous run 40",
                         "WARNING b.example: authors coverage 20%, previous run 80%"]
+
+
+def test_site_list_profile_binds_a_named_profile_to_the_site():
+    from newscrawl.extraction.profiles import ProfileError, site_list_profile
+
+    named = site_list_profile("arabi.example", "demo-arabic", date_locale="ar-EG")
+    assert named["domains"] == ["arabi.example"] and named["date_locale"] == "ar-EG" and not named.get("hint_only")
+    hint = site_list_profile("quotidien.example", language="fr")
+    assert hint["hint_only"] and hint["language"] == "fr" and hint["body"] == []
+    assert site_list_profile("plain.example") is None
+    with pytest.raises(ProfileError, match="no site profile named"):
+        site_list_profile("x.example", "no-such-profile")

@@ -184,6 +184,14 @@ def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
         urls = [check_start_url(u) for raw in args.urls for u in split_start_urls(raw)]
     except ValueError as exc:
         raise CommandError(str(exc)) from None
+    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.extraction.profiles import ProfileError, site_list_profile
+
+    for site in sites:
+        try:
+            site_list_profile(registrable_domain(site.start_urls[0]), site.profile, site.language, site.date_locale)
+        except ProfileError as exc:
+            raise CommandError(f"{args.sites}: site {site.name!r}: {exc}") from None
     urls += [u for site in sites for u in site.start_urls if u not in urls]
     if not urls:
         raise CommandError("no start URLs: give URLs or --sites FILE")

@@ -437,7 +437,7 @@ def _arabic_byline(page: Page) -> list[str]:
 # --- source, canonical, section, tags, image ------------------------------------------------
 
 def extract_source(page: Page, domain: str) -> str:
-    if page.profile:
+    if page.profile and not page.profile.get("hint_only"):
         return page.profile["name"]
     publisher = page.ld("publisher")
     if isinstance(publisher, list):
@@ -575,7 +575,7 @@ def extract_article(
     markup_languages = [text_of(page.ld("inLanguage")), page.data.html_lang,
                         page.data.first("content-language", "dc.language", "language", "og:locale")]
     sample = " ".join(filter(None, [article.title, (article.body or "")[:1000]]))  # enough for the detector
-    if page.profile and page.profile.get("language"):
+    if page.profile and page.profile.get("language") and not page.profile.get("hint_only"):
         article.language = normalise_language(page.profile["language"])
     else:
         article.language = choose_language(markup_languages, sample)

@@ -99,6 +99,34 @@ def load_profiles() -> tuple[dict, ...]:
     return tuple(profiles)
 
 
+def site_list_profile(domain: str, profile_name: Optional[str] = None, language: Optional[str] = None,
+                      date_locale: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """What a site list (`newscrawl crawl --sites`) says about one site, as a profile bound to
+    its domain: the named bundled profile (by name or file name) with the list's language and
+    date locale over its own; or, with no profile named, a hint-only profile that carries just
+    the language and date locale (it gives no source name and does not override the language
+    the page's text shows)."""
+    if profile_name:
+        wanted = profile_name.casefold().removesuffix(".toml")
+        for candidate in load_profiles():
+            if wanted in (candidate["name"].casefold(), candidate.get("file", "").casefold().removesuffix(".toml")):
+                profile = dict(candidate, domains=[domain])
+                break
+        else:
+            known = ", ".join(sorted(p.get("file", p["name"]).removesuffix(".toml") for p in load_profiles()))
+            raise ProfileError(f"no site profile named {profile_name!r} (bundled: {known})")
+    elif language or date_locale:
+        profile = _validate({"name": domain, "domains": [domain]}, "site list")
+        profile["hint_only"] = True
+    else:
+        return None
+    if language:
+        profile["language"] = language
+    if date_locale:
+        profile["date_locale"] = date_locale
+    return profile
+
+
 def _fold(value: Optional[str]) -> str:
     return " ".join((value or "").split()).casefold()
 

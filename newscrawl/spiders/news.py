@@ -19,6 +19,7 @@ from newscrawl.discovery.pages import ARTICLE, LISTING, classify_page
 from newscrawl.discovery.urls import looks_like_feed, looks_like_sitemap, url_shape
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.article import parse_html
+from newscrawl.extraction.profiles import load_profiles, site_list_profile
 
 # Priorities: stories before more listings, so a bounded crawl spends its pages on stories.
 PRIORITY_STORY = 20
@@ -85,6 +86,10 @@ class NewsSpider(scrapy.Spider):
         # Per-site options from a site list (newscrawl crawl --sites), by registrable domain.
         spider.site_options = {registrable_domain(u): site for site in settings.getlist("NEWSCRAWL_SITES") or []
                                for u in site.get("start_urls", [])}
+        spider.site_profiles = {
+            domain: site_list_profile(domain, site.get("profile"), site.get("language"), site.get("date_locale"))
+            for domain, site in spider.site_options.items()
+        }
         if spider.use_sitemaps and settings.getbool("ROBOTSTXT_OBEY"):
             crawler.signals.connect(spider.on_robots_parsed, signal=signals.robots_parsed)
         return spider
@@ -168,8 +173,10 @@ class NewsSpider(scrapy.Spider):
         if page_kind == ARTICLE:
             # Extraction finds the related links too (related_urls), and may prune the tree:
             # nothing reads the tree after it.
+            site_profile = self.site_profiles.get(registrable_domain(response.url))
             article = extract_article(tree, response.url, headers=self._headers(response),
-                                      fetched_at=datetime.now(timezone.utc))
+                                      fetched_at=datetime.now(timezone.utc),
+                                      profiles=(site_profile, *load_profiles()) if site_profile else None)
             listed = meta.get("nc_listed") or {}
             if not article.title and listed.get("title"):
                 article.title = listed["title"]
