@@ -8,7 +8,7 @@ import pytest
 
 from newscrawl.demo.server import SITES_ROOT, load_manifest
 from newscrawl.discovery.feeds import parse_feed, parse_sitemap, sitemaps_from_robots, xml_kind
-from newscrawl.discovery.links import find_feeds, find_pagination, find_related_links, page_links
+from newscrawl.discovery.links import find_feeds, find_links, find_pagination, find_related_links
 from newscrawl.discovery.pages import ARTICLE, LISTING, OTHER, classify_page
 from newscrawl.discovery.urls import is_crawlable, url_shape
 
@@ -184,8 +184,8 @@ def test_crawlable(url, ok):
 
 
 def test_page_links_strip_fragments_and_tracking():
-    links = page_links('<a href="/a#x">a</a><a href="/a?utm_source=n&fbclid=1">a</a><a href="/b?gclid=2&id=3">b</a>', "http://x.test/")
-    assert links.links == ["http://x.test/a", "http://x.test/b?id=3"]
+    links = find_links('<a href="/a#x">a</a><a href="/a?utm_source=n&fbclid=1">a</a><a href="/b?gclid=2&id=3">b</a>', "http://x.test/")
+    assert links == ["http://x.test/a", "http://x.test/b?id=3"]
 
 
 def test_real_article_pages_are_classified_as_articles():

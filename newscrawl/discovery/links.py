@@ -5,7 +5,6 @@ URLs with fragments and tracking parameters removed, in page order, without repe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Iterable, Union
 from urllib.parse import urljoin
 
@@ -22,14 +21,6 @@ HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "header", "span", "
 # Chrome that never holds a story's own links.
 CHROME_XPATH = "//nav | //header | //footer | //*[@role='navigation']"
 _ANCHORS_BELOW = etree.XPath(".//a[@href]")  # compiled once: it runs for every block element
-
-
-@dataclass
-class PageLinks:
-    links: list[str] = field(default_factory=list)  # every crawlable link, page order
-    pagination: list[str] = field(default_factory=list)  # next pages of this listing
-    feeds: list[str] = field(default_factory=list)  # RSS/Atom feeds announced in <head>
-    related: list[str] = field(default_factory=list)  # related-story links (stories only)
 
 
 def as_tree(page: Union[str, bytes, lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
@@ -155,13 +146,3 @@ def find_related_links(page, url: str) -> list[str]:
             found.extend(absolute(a.get("href"), base) for a in anchors)
     # Author, tag and section links inside a related block are not stories.
     return [u for u in _unique(found) if is_crawlable(u) and url_shape(u) != "listing" and u != url]
-
-
-def page_links(page, url: str) -> PageLinks:
-    tree = as_tree(page)
-    return PageLinks(
-        links=find_links(tree, url),
-        pagination=find_pagination(tree, url),
-        feeds=find_feeds(tree, url),
-        related=find_related_links(tree, url),
-    )

@@ -519,11 +519,9 @@ def extract_image(page: Page) -> Optional[str]:
 
 
 def _related(tree: HtmlElement, url: str) -> list[str]:
-    from parsel import Selector
+    from newscrawl.discovery.links import find_related_links
 
-    from newscrawl.discovery.related import find_related_links
-
-    return find_related_links(Selector(root=tree, type="html"), url)
+    return find_related_links(tree, url)
 
 
 # --- the whole page ----------------------------------------------------------------------
