@@ -40,6 +40,11 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# Before robots.txt (100): an off-site redirect target is dropped without fetching its robots.txt.
+DOWNLOADER_MIDDLEWARES = {
+    "newscrawl.middlewares.StayOnSiteMiddleware": 50,
+}
+
 ITEM_PIPELINES = {
     "newscrawl.pipelines.CleaningPipeline": 300,
     "newscrawl.pipelines.ValidationPipeline": 400,

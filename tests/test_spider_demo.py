@@ -168,3 +168,42 @@ def test_empty_and_xml_declared_pages_parse_safely():
     assert parse_page(HtmlResponse("http://x.test/", body=b"")) is None
     tree = parse_page(HtmlResponse("http://x.test/", body=b'<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>'))
     assert tree is not None and tree.findtext(".//p") == "x"
+
+
+def test_redirect_off_the_site_is_not_followed(tmp_path):
+    """A start page that redirects to another site: the other site is never requested."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from newscrawl.demo.server import serve_site
+
+    from sitegen import build_site
+
+    build_site(tmp_path / "other", 2)
+    other = serve_site(tmp_path / "other")
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/robots.txt":
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(302)
+            self.send_header("Location", other.base_url + "/")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    redirecting = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=redirecting.serve_forever, daemon=True).start()
+    try:
+        out = tmp_path / "out.jsonl"
+        proc = run_newscrawl("crawl", f"http://127.0.0.1:{redirecting.server_address[1]}/moved", "-o", str(out),
+                             "--quiet", *FAST_CRAWL)
+    finally:
+        redirecting.shutdown()
+        other.stop()
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    assert other.requests == [], "followed a redirect off the crawl's site"
+    assert read_jsonl(out) == []
