@@ -13,6 +13,7 @@ from typing import Optional, Sequence
 from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, CommandError
 from newscrawl.dates import parse_since
 from newscrawl.extensions import error_count, errors_by_kind
+from newscrawl.outputs import check_output_path
 from newscrawl.spiders.news import check_start_url, split_start_urls
 
 FEED_OPTIONS = {
@@ -65,21 +66,6 @@ def parse_setting_overrides(pairs: Sequence[str]) -> dict[str, str]:
             raise CommandError(f"-s expects NAME=VALUE, got {pair!r}")
         overrides[name.strip()] = value
     return overrides
-
-
-def check_writable(path: Path) -> Path:
-    """Create the parent folder and prove we can write there, before any request is sent."""
-    path = path.expanduser()
-    if path.exists() and path.is_dir():
-        raise CommandError(f"output path is a directory: {path}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        probe = path.parent / f".newscrawl-write-test-{os.getpid()}"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise CommandError(f"cannot write the output file {path}: {exc.strerror or exc}") from None
-    return path
 
 
 def build_settings(args: argparse.Namespace, extra: Optional[dict] = None):
@@ -209,7 +195,7 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     parse_setting_overrides(args.settings)
     state_dir = Path(args.state).expanduser() if args.state else None
     plan = runs.plan_run(state_dir, export_path, default_dir)
-    check_writable(plan.export_path)
+    check_output_path(plan.export_path)
     done_urls: list[str] = []
     if plan.resumed and plan.recovered_lines:
         done_urls = register_recovered(plan, state_dir)

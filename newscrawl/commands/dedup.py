@@ -19,6 +19,7 @@ from newscrawl.cli import EXIT_OK, CommandError
 from newscrawl.dedup.deduplicator import Deduplicator, sidecar_path
 from newscrawl.dedup.store import open_store
 from newscrawl.dedup.urls import canonicalize_url
+from newscrawl.outputs import atomic_text_file, check_output_path
 from newscrawl.items import Article
 
 
@@ -44,14 +45,7 @@ def _check_paths(args) -> None:
             raise CommandError(f"input is not a file: {name}")
         if not os.access(path, os.R_OK):
             raise CommandError(f"input not readable: {name}")
-    out = Path(args.output)
-    if out.exists() and out.is_dir():
-        raise CommandError(f"output is a directory: {args.output}")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise CommandError(f"output directory does not exist: {parent}")
-    if not os.access(parent, os.W_OK):
-        raise CommandError(f"output directory not writable: {parent}")
+    out = check_output_path(args.output, create_parent=False)
     resolved_inputs = {Path(n).resolve() for n in args.inputs}
     if out.resolve() in resolved_inputs or Path(sidecar_path(args.output)).resolve() in resolved_inputs:
         raise CommandError("the output (or its sidecar) would overwrite an input")
@@ -107,9 +101,8 @@ def run(args) -> int:
     except Exception as exc:  # sqlite: unreadable / corrupt file, permissions
         raise CommandError(f"cannot open --state {args.state}: {exc}") from exc
     dedup = Deduplicator(store, commit_every=500)
-    tmp_out, tmp_side = args.output + ".tmp", sidecar_path(args.output) + ".tmp"
     try:
-        with open(tmp_out, "w", encoding="utf-8") as out, open(tmp_side, "w", encoding="utf-8") as side:
+        with atomic_text_file(args.output) as out, atomic_text_file(sidecar_path(args.output)) as side:
             for article in _read_articles(args.inputs, counts):
                 counts["read"] += 1
                 decision = dedup.process(article)
@@ -122,13 +115,8 @@ def run(args) -> int:
                     if decision.for_sidecar(article):
                         counts["sidecar"] += 1
                         side.write(json.dumps(decision.sidecar_record(article), ensure_ascii=False) + "\n")
-        os.replace(tmp_out, args.output)
-        os.replace(tmp_side, sidecar_path(args.output))
     finally:
         dedup.close()
-        for tmp in (tmp_out, tmp_side):
-            if os.path.exists(tmp):
-                os.remove(tmp)
     if not args.quiet:
         malformed = sum(n for k, n in counts.items() if k.startswith("malformed/"))
         print(f"newscrawl dedup: read {counts['read']} stories, wrote {counts['exported']} to {args.output}; "

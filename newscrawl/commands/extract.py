@@ -11,7 +11,6 @@ import gzip
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_OK, CommandError
+from newscrawl.outputs import atomic_text_file, check_output_path
 
 # Exit 1 when more than this share of the pages failed (the run still writes the others).
 FAILED_SHARE_FOR_EXIT_ERRORS = 0.10
@@ -86,21 +86,6 @@ def _check_inputs(args) -> list[tuple[Path, str, Optional[str]]]:
     if urls:
         raise CommandError(f"{len(args.url)} --url given for {html_count} HTML input(s)")
     return plan
-
-
-def _open_output(output: str):
-    """A temp file beside the output (renamed over it at the end), or a clear error."""
-    target = Path(output)
-    directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise CommandError(f"{output}: is a directory")
-    if not directory.is_dir():
-        raise CommandError(f"{output}: directory {directory} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise CommandError(f"{output}: cannot write there ({exc.strerror or exc})") from exc
-    return os.fdopen(fd, "w", encoding="utf-8", newline="\n"), tmp_name
 
 
 def _parse_warc_date(value: Optional[str]) -> Optional[datetime]:
@@ -203,13 +188,13 @@ def run(args) -> int:
         html_fetched_at = _parse_warc_date(args.fetched_at)
         if html_fetched_at is None:
             raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
-    out, tmp_name = _open_output(args.output)
+    check_output_path(args.output, create_parent=False)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     written = 0
     failures: list[str] = []
     skipped: Counter = Counter()
     clean_counts: Counter = Counter()
-    try:
+    with atomic_text_file(args.output) as out:
         for path, kind, url in plan:
             if kind == "warc":
                 progress = Progress(path.name, path.stat().st_size, show_progress)
@@ -234,15 +219,6 @@ def run(args) -> int:
                 except Exception as exc:
                     failures.append(f"{page.origin}: {type(exc).__name__}: {exc}")
             progress.close()
-        out.close()
-        os.replace(tmp_name, args.output)
-    except BaseException:
-        out.close()
-        try:
-            os.unlink(tmp_name)
-        except OSError:
-            pass
-        raise
 
     attempted = written + sum(1 for f in failures if "unreadable after" not in f)
     summary = f"newscrawl extract: {written} pages written to {args.output}"
