@@ -37,6 +37,9 @@ class RunPlan:
     resumed: bool = False
     recovered_lines: int = 0
     started_at: str = ""
+    # An interrupted run's export closed because this run writes elsewhere: its stories
+    # must be known to dedup before this run starts.
+    abandoned_export: Optional[Path] = None
 
 
 def utc_now() -> str:
@@ -111,9 +114,14 @@ def plan_run(state_dir: Optional[Path], export_path: Optional[Path], default_dir
             return RunPlan(journal["run_id"], old_export, old_part, resumed=True, recovered_lines=lines,
                            started_at=journal.get("started_at") or utc_now())
         # A different export now: close the abandoned one so it is not left half-written.
+        abandoned = None
         if old_part.exists():
             drop_partial_last_line(old_part)
             os.replace(old_part, old_export)
+            abandoned = old_export
+        run_id = new_run_id()
+        export = export_path or default_dir / f"{run_id}.jsonl"
+        return RunPlan(run_id, export, part_path(export), started_at=utc_now(), abandoned_export=abandoned)
     run_id = new_run_id()
     export = export_path or default_dir / f"{run_id}.jsonl"
     return RunPlan(run_id, export, part_path(export), started_at=utc_now())

@@ -243,3 +243,15 @@ def test_site_list_profile_binds_a_named_profile_to_the_site():
     assert site_list_profile("plain.example") is None
     with pytest.raises(ProfileError, match="no site profile named"):
         site_list_profile("x.example", "no-such-profile")
+
+
+def test_interrupted_run_abandoned_for_another_export_is_closed_and_reported(tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    old_export = tmp_path / "old.jsonl"
+    old_export.with_name("old.jsonl.part").write_bytes(b'{"url": "http://x.example/a", "body": "b"}\n{"url": ')
+    (state / "run.json").write_text(json.dumps({"run_id": "r1", "export_path": str(old_export), "status": "running"}))
+    plan = plan_run(state, tmp_path / "new.jsonl", tmp_path)
+    assert not plan.resumed and plan.run_id != "r1" and plan.export_path == tmp_path / "new.jsonl"
+    assert plan.abandoned_export == old_export
+    assert old_export.read_bytes() == b'{"url": "http://x.example/a", "body": "b"}\n'

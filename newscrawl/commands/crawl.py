@@ -196,9 +196,11 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     state_dir = Path(args.state).expanduser() if args.state else None
     plan = runs.plan_run(state_dir, export_path, default_dir)
     check_output_path(plan.export_path)
+    if plan.abandoned_export:
+        register_exported(plan.abandoned_export, state_dir)
     done_urls: list[str] = []
     if plan.resumed and plan.recovered_lines:
-        done_urls = register_recovered(plan, state_dir)
+        done_urls = register_exported(plan.part_path, state_dir)
     runs.start_run(plan, state_dir, start_urls)
     extra = {
         "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, overwrite=not plan.resumed)},
@@ -232,9 +234,9 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     return exit_code
 
 
-def register_recovered(plan, state_dir: Optional[Path]) -> list[str]:
-    """Stories already written by the interrupted run are known to dedup before the resumed
-    crawl starts, so none of them is exported a second time. Returns their URLs."""
+def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:
+    """Stories an interrupted run already wrote are made known to dedup before the next run
+    starts, so none of them is exported a second time. Returns their URLs."""
     from newscrawl import runs
     from newscrawl.dedup.deduplicator import Deduplicator
     from newscrawl.dedup.store import open_store
@@ -245,7 +247,7 @@ def register_recovered(plan, state_dir: Optional[Path]) -> list[str]:
         return urls
     dedup = Deduplicator(open_store(str(state_dir)))
     try:
-        for record in runs.read_records(plan.part_path):
+        for record in runs.read_records(export):
             dedup.process(Article.from_dict(record))
             urls.append(record.get("url"))
         dedup.store.commit()
