@@ -141,10 +141,7 @@ class NewsSpider(scrapy.Spider):
 
     # --- parse --------------------------------------------------------------------------------
     def parse(self, response: Response):
-        meta = response.meta
-        if not self.is_on_site(response.url):
-            self._count("skipped/offsite_redirect")
-            return
+        # Off-site responses never get here: StayOnSiteMiddleware drops them, redirects included.
         body_start = response.body[:512].lstrip()
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         if not isinstance(response, HtmlResponse) or body_start.startswith(b"<?xml") or "xml" in content_type:
