@@ -45,3 +45,15 @@ def parse_listed_date(value: Optional[str]) -> Optional[datetime]:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed
+
+
+def listed_date_text(value: Optional[str]) -> Optional[str]:
+    """A feed or sitemap date as an export value: ISO 8601 with the time and offset when the
+    entry gives them, the bare date when it gives only a date (no time is made up)."""
+    parsed = parse_listed_date(value)
+    if parsed is None:
+        return None
+    text = value.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return parsed.date().isoformat()
+    return parsed.isoformat()

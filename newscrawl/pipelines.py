@@ -1,4 +1,5 @@
-"""Scrapy item pipelines: thin adapters around cleaning, validation and dedup."""
+"""Scrapy item pipelines: thin adapters around validation and dedup (cleaning runs in the
+page function, newscrawl.page, off the reactor)."""
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from newscrawl.cleaning import clean_article
 from newscrawl.dates import parse_since
 from newscrawl.items import Article, missing_required
 
@@ -20,24 +20,6 @@ def _as_article(item) -> Article:
     if isinstance(item, Article):
         return item
     return Article.from_dict(ItemAdapter(item).asdict())
-
-
-class CleaningPipeline:
-    """Normalises text and moves boilerplate lines out of the body; counts removals by kind."""
-
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
-
-    def process_item(self, item, spider=None):
-        counts: Counter = Counter()
-        article = clean_article(_as_article(item), counts)
-        for kind, n in counts.items():
-            self.stats.inc_value(f"cleaning/removed/{kind}", n)
-        return article
 
 
 class ValidationPipeline:

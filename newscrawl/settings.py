@@ -30,7 +30,6 @@ REDIRECT_MAX_TIMES = 5
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
@@ -40,13 +39,17 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-# Before robots.txt (100): an off-site redirect target is dropped without fetching its robots.txt.
+# Scrapy's offsite filter, at its own place before robots.txt (100), with the spider's rule
+# of what is on site: an off-site redirect target is dropped without fetching its robots.txt.
 DOWNLOADER_MIDDLEWARES = {
-    "newscrawl.middlewares.StayOnSiteMiddleware": 50,
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.OffsiteMiddleware": 50,
 }
+# Scrapy's Protego parser, keeping the Sitemap: lines for the spider.
+ROBOTSTXT_PARSER = "newscrawl.middlewares.RobotParser"
 
+# Cleaning runs inside the page function (newscrawl.page), in the worker processes.
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.CleaningPipeline": 300,
     "newscrawl.pipelines.ValidationPipeline": 400,
     "newscrawl.pipelines.DedupPipeline": 500,
 }
@@ -62,12 +65,17 @@ NEWSCRAWL_DEFAULT_FEED = "output/%(name)s/%(time)s.jsonl"
 NEWSCRAWL_ALLOW_SUBDOMAINS = True
 # How many related-article hops away from a story found on a listing/feed/sitemap to follow.
 NEWSCRAWL_RELATED_DEPTH = 2
-# Stop after this many pages fetched (0: no limit). `--max-pages`.
-NEWSCRAWL_MAX_PAGES = 0
 # How many listing pages deep to follow pagination and section links (0: no limit). `--max-depth`.
 NEWSCRAWL_MAX_DEPTH = 0
 # Stories published before this (ISO date or age like 7d) are not exported. `--since`.
 NEWSCRAWL_SINCE = None
+# Worker processes running the page function (decode, classify, extract, clean) off the
+# reactor thread. None: one per core. 0: inline on the reactor thread (for debugging).
+NEWSCRAWL_WORKERS = None
+# Pages that may wait for a busy worker, per worker: the bound on pages held in memory.
+NEWSCRAWL_WORKER_QUEUE = 2
+# Seconds one page may take in a worker before the worker is replaced and the page counted as an error.
+NEWSCRAWL_PAGE_TIMEOUT = 120
 # Look for /robots.txt Sitemap: lines and /sitemap.xml on every start site.
 NEWSCRAWL_USE_SITEMAPS = True
 # Seconds between progress lines on stderr (0: off; `newscrawl crawl` sets it).

@@ -84,7 +84,10 @@ def load_site_list(path: Path) -> list[Site]:
 
 
 def download_slots(sites: list[Site]) -> dict:
-    """Per-site politeness as Scrapy DOWNLOAD_SLOTS (keyed by host name)."""
+    """Per-site politeness as Scrapy DOWNLOAD_SLOTS, keyed by registrable domain: the spider
+    puts every request of a site (its subdomains included) in the slot of that domain."""
+    from newscrawl.dedup.urls import registrable_domain
+
     slots = {}
     for site in sites:
         options = {}
@@ -93,6 +96,6 @@ def download_slots(sites: list[Site]) -> dict:
         if site.concurrency is not None:
             options["concurrency"] = site.concurrency
         if options:
-            for host in site.hosts:
-                slots[host] = dict(options)
+            for url in site.start_urls:
+                slots[registrable_domain(url)] = dict(options)
     return slots

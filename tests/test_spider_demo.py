@@ -161,13 +161,14 @@ def test_max_pages_bounds_the_crawl(tmp_path):
 
 
 def test_empty_and_xml_declared_pages_parse_safely():
-    from scrapy.http import HtmlResponse
+    from newscrawl.page import EMPTY, PageHints, process_page
 
-    from newscrawl.spiders.news import parse_page
-
-    assert parse_page(HtmlResponse("http://x.test/", body=b"")) is None
-    tree = parse_page(HtmlResponse("http://x.test/", body=b'<?xml version="1.0" encoding="utf-8"?><html><body><p>x</p></body></html>'))
-    assert tree is not None and tree.findtext(".//p") == "x"
+    html = {"Content-Type": "text/html"}
+    assert process_page("http://x.test/", html, b"").kind == EMPTY
+    result = process_page("http://x.test/a.html", html,
+                          b'<?xml version="1.0" encoding="utf-8"?><html><head><title>T</title></head>'
+                          b'<body><h1>Headline</h1><p>x</p></body></html>', hints=PageHints(extract_all=True))
+    assert result.error is None and result.article.title == "Headline"
 
 
 def test_redirect_off_the_site_is_not_followed(tmp_path):

@@ -179,8 +179,7 @@ def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterato
 
 
 def run(args) -> int:
-    from newscrawl.cleaning import clean_article
-    from newscrawl.extraction import extract_article
+    from newscrawl.page import ERROR, PageHints, process_page
 
     plan = _check_inputs(args)
     html_fetched_at = None
@@ -190,6 +189,7 @@ def run(args) -> int:
             raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
     check_output_path(args.output, create_parent=False)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
+    hints = PageHints(extract_all=True, clean=not args.no_clean)
     written = 0
     failures: list[str] = []
     skipped: Counter = Counter()
@@ -210,14 +210,17 @@ def run(args) -> int:
                 except Exception as exc:  # a broken file: keep what was read, report it
                     failures.append(f"{path}: unreadable after {progress.pages} pages ({type(exc).__name__}: {exc})")
                     break
-                try:
-                    article = extract_article(page.body, page.url, headers=page.headers, fetched_at=page.fetched_at)
-                    if not args.no_clean:
-                        article = clean_article(article, clean_counts)
-                    out.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
-                    written += 1
-                except Exception as exc:
-                    failures.append(f"{page.origin}: {type(exc).__name__}: {exc}")
+                # The crawl's page function, on every saved page whatever its kind.
+                result = process_page(page.url, page.headers, page.body, page.fetched_at, hints)
+                clean_counts.update({k: n for k, n in result.counters.items() if k.startswith("cleaning/")})
+                if result.kind == ERROR:
+                    failures.append(f"{page.origin}: {result.error}")
+                    continue
+                if result.article is None:  # an empty or non-HTML body: nothing to extract
+                    skipped[f"{result.kind.replace('_', ' ')} page"] += 1
+                    continue
+                out.write(json.dumps(result.article.to_dict(), ensure_ascii=False) + "\n")
+                written += 1
             progress.close()
 
     attempted = written + sum(1 for f in failures if "unreadable after" not in f)

@@ -5,12 +5,14 @@ keep them, so a story found in a news sitemap can be dated before it is fetched.
 """
 from __future__ import annotations
 
-import gzip
+import struct
 from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urljoin
 
 from lxml import etree
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawl.dedup.urls import strip_tracking
 
@@ -36,9 +38,23 @@ def _child_text(el, *names: str) -> Optional[str]:
     return None
 
 
+# The sitemap protocol's own limit on an uncompressed sitemap file; a gzip that inflates past it
+# is a bomb, not a sitemap.
+MAX_XML_BYTES = 50 * 1024 * 1024
+
+
+class DecompressionError(ValueError):
+    """A gzipped feed or sitemap that is corrupt or inflates past MAX_XML_BYTES."""
+
+
 def _parse_xml(body: bytes):
     if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
+        try:
+            body = gunzip(body, max_size=MAX_XML_BYTES)
+        except ValueError as exc:  # Scrapy's size-limit error is a ValueError
+            raise DecompressionError(f"gzipped XML inflates past {MAX_XML_BYTES} bytes") from exc
+        except (OSError, EOFError, struct.error) as exc:
+            raise DecompressionError(f"corrupt gzipped XML ({type(exc).__name__})") from exc
     body = body.lstrip()
     if not body:
         return None
@@ -124,10 +140,8 @@ def parse_sitemap(body: bytes, base_url: str) -> list[LinkEntry]:
     return entries
 
 
-def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
-    urls = []
-    for line in robots_txt.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(urljoin(base_url, value.strip()))
-    return urls
+def sitemaps_from_robots(robots_txt, base_url: str) -> list[str]:
+    """The Sitemap: lines of a robots.txt, absolute (Scrapy's reader)."""
+    if isinstance(robots_txt, str):
+        robots_txt = robots_txt.encode("utf-8")
+    return list(sitemap_urls_from_robots(robots_txt, base_url=base_url))

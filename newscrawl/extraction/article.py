@@ -533,11 +533,14 @@ def extract_article(
     fetched_at: Optional[datetime] = None,
     profiles: Optional[tuple] = None,
     timings: Optional[dict] = None,
+    hints: Any = None,
 ) -> Article:
     """`html`: the page bytes (decoded here), its text, or its lxml.html tree when the caller
     has parsed it already (a spider that classified the page): the page is never parsed twice.
     `profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml).
-    `timings`: when a dict is given, seconds spent per stage are added to it (for benchmarks)."""
+    `timings`: when a dict is given, seconds spent per stage are added to it (for benchmarks).
+    `hints`: newscrawl.page.PageHints: a feed's title and date and the site list's language
+    fill what the page itself does not give."""
     clock = _Stopwatch(timings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
     if fetched_at.tzinfo is None:
@@ -578,7 +581,21 @@ def extract_article(
     else:
         article.language = choose_language(markup_languages, sample)
     clock.lap("language")
+    if hints is not None:
+        _apply_hints(article, hints)
     return article
+
+
+def _apply_hints(article: Article, hints: Any) -> None:
+    """What the crawl knew before fetching fills only what the page left empty."""
+    from newscrawl.dates import listed_date_text
+
+    if not article.title and getattr(hints, "listed_title", None):
+        article.title = hints.listed_title
+    if not article.date and getattr(hints, "listed_date", None):
+        article.date = listed_date_text(hints.listed_date)
+    if not article.language and getattr(hints, "language", None):
+        article.language = normalise_language(hints.language)
 
 
 class _Stopwatch:

@@ -1,6 +1,11 @@
 """The generic news spider: listings, pagination, feeds, sitemaps and related links in;
-one Article per story out. The logic lives in newscrawl.discovery and newscrawl.extraction;
-this is the Scrapy glue that schedules what they find."""
+one Article per story out.
+
+Scrapy glue only. Every fetched page goes to the page function (newscrawl.page) in a worker
+process (newscrawl.workers); the spider turns its result into stats, the story item and the
+requests to follow, applying the crawl's policies (on-site, depth, --since, skips). Each kind
+of request has its own callback; the page function still sniffs what the bytes really are.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -9,17 +14,14 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.dates import parse_listed_date, parse_since
-from newscrawl.dedup.urls import host_of, registrable_domain, same_site, strip_tracking
-from newscrawl.discovery.feeds import parse_feed, parse_sitemap, xml_kind
-from newscrawl.discovery.links import find_feeds, find_links, find_pagination
-from newscrawl.discovery.pages import ARTICLE, LISTING, classify_page
-from newscrawl.discovery.urls import looks_like_feed, looks_like_sitemap, url_shape
-from newscrawl.extraction import extract_article
-from newscrawl.extraction.article import parse_html
-from newscrawl.extraction.profiles import load_profiles, site_list_profile
+from newscrawl.dedup.urls import host_of, registrable_domain, strip_tracking
+from newscrawl.page import (ARTICLE, FEED_LINK, LISTING_LINK, PAGINATION, RELATED, SITEMAP_LINK, STORY, Link,
+                            PageHints, PageResult)
+from newscrawl.workers import PagePool, default_workers
 
 # Priorities: stories before more listings, so a bounded crawl spends its pages on stories.
 PRIORITY_STORY = 20
@@ -43,14 +45,8 @@ def check_start_url(url: str) -> str:
     return url
 
 
-def parse_page(response: HtmlResponse):
-    """The page as an lxml tree, parsed once (with extraction's parser settings) and shared by
-    classification, link discovery and extraction; None when there is no document."""
-    try:
-        text = response.text
-    except ValueError:
-        return None
-    return parse_html(text)
+def response_headers(response: Response) -> dict[str, str]:
+    return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
 class NewsSpider(scrapy.Spider):
@@ -64,6 +60,7 @@ class NewsSpider(scrapy.Spider):
         self.site_domains = {registrable_domain(u) for u in self.start_urls}
         self.site_hosts = {host_of(u) for u in self.start_urls}
         self._sitemaps_requested: set[str] = set()
+        self._pool: Optional[PagePool] = None
 
     @classmethod
     def update_settings(cls, settings):
@@ -86,13 +83,25 @@ class NewsSpider(scrapy.Spider):
         # Per-site options from a site list (newscrawl crawl --sites), by registrable domain.
         spider.site_options = {registrable_domain(u): site for site in settings.getlist("NEWSCRAWL_SITES") or []
                                for u in site.get("start_urls", [])}
-        spider.site_profiles = {
-            domain: site_list_profile(domain, site.get("profile"), site.get("language"), site.get("date_locale"))
-            for domain, site in spider.site_options.items()
-        }
+        workers = settings.get("NEWSCRAWL_WORKERS")
+        spider.worker_count = default_workers() if workers in (None, "") else settings.getint("NEWSCRAWL_WORKERS")
+        crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
         if spider.use_sitemaps and settings.getbool("ROBOTSTXT_OBEY"):
             crawler.signals.connect(spider.on_robots_parsed, signal=signals.robots_parsed)
         return spider
+
+    # --- the worker pool ------------------------------------------------------------------------
+    @property
+    def pool(self) -> PagePool:
+        if self._pool is None:
+            settings = self.crawler.settings
+            self._pool = PagePool(self.worker_count, queue_per_worker=settings.getint("NEWSCRAWL_WORKER_QUEUE", 2),
+                                  page_timeout=settings.getfloat("NEWSCRAWL_PAGE_TIMEOUT", 120.0))
+        return self._pool
+
+    def close_pool(self, spider=None, reason=None) -> None:
+        if self._pool is not None:
+            self._pool.close()
 
     # --- where the crawl stays --------------------------------------------------------------
     def is_on_site(self, url: str) -> bool:
@@ -106,11 +115,18 @@ class NewsSpider(scrapy.Spider):
     # --- start --------------------------------------------------------------------------------
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(strip_tracking(url), callback=self.parse, meta={"nc_listing_depth": 0, "nc_start": True})
+            yield self.make_request(strip_tracking(url), callback=self.parse, meta={"nc_listing_depth": 0, "nc_start": True})
         if self.use_sitemaps and not self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
             for url in self.start_urls:
                 for request in self._sitemap_requests(url, None):
                     yield request
+
+    def make_request(self, url: str, callback, priority: int = 0, meta: Optional[dict] = None, **kwargs) -> scrapy.Request:
+        """Every request of a site shares one politeness slot: its registrable domain, so that
+        its subdomains do not each get a budget of their own."""
+        meta = dict(meta or {})
+        meta.setdefault("download_slot", registrable_domain(url))
+        return scrapy.Request(url, callback=callback, priority=priority, meta=meta, **kwargs)
 
     def _sitemap_requests(self, site_url: str, sitemaps: Optional[list[str]]) -> list[scrapy.Request]:
         """The robots.txt Sitemap: lines of a start host, else its /sitemap.xml."""
@@ -120,18 +136,14 @@ class NewsSpider(scrapy.Spider):
             return []
         self._sitemaps_requested.add(root)
         urls = [u for u in (sitemaps or []) if self.is_on_site(u)] or [root + "/sitemap.xml"]
-        return [
-            scrapy.Request(u, callback=self.parse, priority=PRIORITY_FEED, errback=self._quiet_errback,
-                           meta={"nc_listing_depth": 0, "nc_hint": "sitemap"})
-            for u in urls
-        ]
+        return [self.make_request(u, callback=self.parse_sitemap, priority=PRIORITY_FEED, errback=self._quiet_errback,
+                                  meta={"nc_listing_depth": 0, "nc_hint": SITEMAP_LINK}) for u in urls]
 
     def on_robots_parsed(self, robotparser, request):
         """Scrapy fetched a robots.txt: schedule its Sitemap: lines (or /sitemap.xml) for start hosts."""
         if host_of(request.url) not in self.site_hosts:
             return
-        rp = getattr(robotparser, "rp", None)
-        sitemaps = list(getattr(rp, "sitemaps", []) or [])
+        sitemaps = list(getattr(robotparser, "sitemaps", None) or ())
         for sitemap_request in self._sitemap_requests(request.url, sitemaps):
             self.crawler.engine.crawl(sitemap_request)
 
@@ -139,114 +151,110 @@ class NewsSpider(scrapy.Spider):
         # A missing /sitemap.xml is normal, not an error of the crawl.
         self._count("sitemaps/unavailable")
 
-    # --- parse --------------------------------------------------------------------------------
-    def parse(self, response: Response):
-        # Off-site responses never get here: StayOnSiteMiddleware drops them, redirects included.
-        body_start = response.body[:512].lstrip()
-        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        if not isinstance(response, HtmlResponse) or body_start.startswith(b"<?xml") or "xml" in content_type:
-            kind = xml_kind(response.body)
-            if kind == "feed":
-                yield from self.parse_feed(response)
-                return
-            if kind == "sitemap":
-                yield from self.parse_sitemap(response)
-                return
-            if not isinstance(response, HtmlResponse):
-                self._count("pages/other")
-                return
-        yield from self.parse_html(response)
+    # --- callbacks: one per kind of request; the page function does the work -------------------
+    async def parse(self, response: Response):
+        """Start URLs and links whose kind is not known before fetching."""
+        async for output in self.handle_page(response):
+            yield output
 
-    def parse_html(self, response: HtmlResponse):
+    async def parse_story(self, response: Response):
+        async for output in self.handle_page(response):
+            yield output
+
+    async def parse_listing(self, response: Response):
+        async for output in self.handle_page(response):
+            yield output
+
+    async def parse_feed(self, response: Response):
+        async for output in self.handle_page(response):
+            yield output
+
+    async def parse_sitemap(self, response: Response):
+        async for output in self.handle_page(response):
+            yield output
+
+    def hints_for(self, response: Response) -> PageHints:
+        """What the crawl knows of this page before it is parsed: inputs of the page function."""
+        listed = response.meta.get("nc_listed") or {}
+        site = self.site_options.get(registrable_domain(response.url)) or {}
+        return PageHints(expect=response.meta.get("nc_hint"), listed_title=listed.get("title"),
+                         listed_date=listed.get("date"), language=site.get("language"),
+                         date_locale=site.get("date_locale"), profile=site.get("profile"))
+
+    async def handle_page(self, response: Response):
+        deferred = self.pool.process(response.url, response_headers(response), response.body,
+                                     datetime.now(timezone.utc), self.hints_for(response))
+        result: PageResult = await maybe_deferred_to_future(deferred)
+        for key, n in result.counters.items():
+            self._count(key, n) if not key.startswith("cleaning/") else self.crawler.stats.inc_value(key, n)
+        if result.error:
+            self.logger.warning("page function failed on %s: %s", response.url, result.error)
+        for output in self.follow_result(result, response):
+            yield output
+
+    def follow_result(self, result: PageResult, response: Response) -> Iterable:
+        """The story (if any) and the requests for the links the page function found."""
         meta = response.meta
-        tree = parse_page(response)
-        if tree is None:
-            self._count("pages/empty")
-            return
-        page_kind = classify_page(tree, response.url).kind
-        self._count(f"pages/{page_kind}")
-        yield from self._follow(find_feeds(tree, response.url), response, hint="feed", priority=PRIORITY_FEED)
-
-        if page_kind == ARTICLE:
-            # Extraction finds the related links too (related_urls), and may prune the tree:
-            # nothing reads the tree after it.
-            site_profile = self.site_profiles.get(registrable_domain(response.url))
-            article = extract_article(tree, response.url, headers=self._headers(response),
-                                      fetched_at=datetime.now(timezone.utc),
-                                      profiles=(site_profile, *load_profiles()) if site_profile else None)
-            listed = meta.get("nc_listed") or {}
-            if not article.title and listed.get("title"):
-                article.title = listed["title"]
-            if not article.date and listed.get("date"):
-                listed_date = parse_listed_date(listed["date"])
-                article.date = listed_date.isoformat() if listed_date else None
-            site = self.site_options.get(registrable_domain(response.url)) or {}
-            if not article.language and site.get("language"):
-                article.language = site["language"]
-            self._count("stories/found")
-            self._count(f"site/{registrable_domain(response.url)}/stories_found")
-            yield article
+        feeds = [link for link in result.links if link.role == FEED_LINK]
+        if result.kind == ARTICLE:
+            yield from self._follow(feeds, response, PRIORITY_FEED)
+            if result.article is not None:
+                self._count("stories/found")
+                self._count(f"site/{registrable_domain(response.url)}/stories_found")
+                yield result.article
             related_depth = meta.get("nc_related_depth", 0)
             if related_depth < self.related_depth_limit:
-                yield from self._follow(article.related_urls, response, hint="related", priority=PRIORITY_STORY,
-                                        extra={"nc_related_depth": related_depth + 1})
+                related = [link for link in result.links if link.role == RELATED]
+                yield from self._follow(related, response, PRIORITY_STORY, {"nc_related_depth": related_depth + 1})
             return
-
+        if result.kind in ("feed", "sitemap"):
+            yield from self._follow_listed(result.links, response)
+            return
         # Listings (and pages that are neither, such as a start page): follow what they link to.
         depth = meta.get("nc_listing_depth", 0)
         if self.max_listing_depth and depth >= self.max_listing_depth:
             self._count("skipped/max_depth")
+            yield from self._follow(feeds, response, PRIORITY_FEED)
             return
         next_depth = {"nc_listing_depth": depth + 1}
-        pagination = find_pagination(tree, response.url)
-        yield from self._follow(pagination, response, hint="listing", priority=PRIORITY_PAGINATION, extra=next_depth)
-        for url in find_links(tree, response.url):
-            if url in pagination:  # already followed, with its own priority
-                continue
-            if looks_like_sitemap(url):
-                yield from self._follow([url], response, hint="sitemap", priority=PRIORITY_FEED, extra=next_depth)
-            elif looks_like_feed(url):
-                yield from self._follow([url], response, hint="feed", priority=PRIORITY_FEED, extra=next_depth)
-            elif url_shape(url) == "article":
-                yield from self._follow([url], response, hint="story", priority=PRIORITY_STORY, extra=next_depth)
-            else:
-                yield from self._follow([url], response, hint="listing", priority=PRIORITY_LISTING, extra=next_depth)
+        priorities = {PAGINATION: PRIORITY_PAGINATION, STORY: PRIORITY_STORY, LISTING_LINK: PRIORITY_LISTING,
+                      FEED_LINK: PRIORITY_FEED, SITEMAP_LINK: PRIORITY_FEED}
+        for link in result.links:
+            if link.role in priorities:
+                extra = next_depth if link.role != FEED_LINK else None
+                yield from self._follow([link], response, priorities[link.role], extra)
 
-    def parse_feed(self, response: Response):
-        self._count("pages/feed")
-        yield from self._follow_listed(parse_feed(response.body, response.url), response)
-
-    def parse_sitemap(self, response: Response):
-        self._count("pages/sitemap")
-        entries = parse_sitemap(response.body, response.url)
-        children = [e.url for e in entries if e.kind == "sitemap"]
-        yield from self._follow(children, response, hint="sitemap", priority=PRIORITY_FEED)
-        yield from self._follow_listed([e for e in entries if e.kind == "page"], response)
-
-    def _follow_listed(self, entries, response: Response):
+    def _follow_listed(self, links: list[Link], response: Response):
         """Feed and sitemap entries: dated ones older than --since are never fetched."""
-        for entry in entries:
-            if self.since and entry.date:
-                listed_date = parse_listed_date(entry.date)
+        for link in links:
+            if link.role == SITEMAP_LINK:
+                yield from self._follow([link], response, PRIORITY_FEED)
+                continue
+            if self.since and link.date:
+                listed_date = parse_listed_date(link.date)
                 if listed_date and listed_date < self.since:
                     self._count("skipped/before_since")
                     continue
-            yield from self._follow([entry.url], response, hint="story", priority=PRIORITY_STORY,
-                                    extra={"nc_listed": {"title": entry.title, "date": entry.date}, "nc_listing_depth": 1})
+            yield from self._follow([link], response, PRIORITY_STORY,
+                                    {"nc_listed": {"title": link.title, "date": link.date}, "nc_listing_depth": 1})
 
-    def _follow(self, urls: Iterable[str], response: Response, hint: str, priority: int, extra: Optional[dict] = None):
-        for url in urls:
+    _CALLBACKS = {STORY: "parse_story", RELATED: "parse_story", PAGINATION: "parse_listing",
+                  LISTING_LINK: "parse_listing", FEED_LINK: "parse_feed", SITEMAP_LINK: "parse_sitemap"}
+
+    def _follow(self, links: Iterable[Link], response: Response, priority: int, extra: Optional[dict] = None):
+        for link in links:
+            url = link.url
             if not self.is_on_site(url):
                 self._count("skipped/offsite")
                 continue
             if url in self.skip_urls:
                 self._count("skipped/already_exported")
                 continue
+            hint = STORY if link.role == RELATED else link.role
             meta = {"nc_hint": hint, "nc_listing_depth": response.meta.get("nc_listing_depth", 0)}
+            if link.role == RELATED:
+                meta["nc_related"] = True
             if extra:
                 meta.update(extra)
-            yield scrapy.Request(url, callback=self.parse, priority=priority, meta=meta)
-
-    @staticmethod
-    def _headers(response: Response) -> dict[str, str]:
-        return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+            yield self.make_request(url, callback=getattr(self, self._CALLBACKS.get(link.role, "parse")),
+                                    priority=priority, meta=meta)

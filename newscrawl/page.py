@@ -1,0 +1,212 @@
+"""The page function: (url, headers, body bytes, fetched_at, hints) -> PageResult.
+
+One pure function for every path that turns fetched bytes into stories and links: the
+spider runs it in worker processes (newscrawl.workers), `newscrawl extract` runs it on WARC
+records and saved pages. The same bytes and hints give the same result on either path.
+
+It decodes (one decoder), parses once, classifies, extracts and cleans an HTML page, or
+reads a feed or sitemap; it never touches Scrapy, the network or shared state. What the crawl
+knows before fetching (a feed's title and date for the entry, the site list's language and
+profile) comes in as `PageHints`, never patched in afterwards. Results and hints are plain
+picklable data, as they cross a process boundary.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Mapping, Optional
+
+from newscrawl.discovery.feeds import DecompressionError, parse_feed, parse_sitemap, xml_kind
+from newscrawl.discovery.links import find_feeds, find_links, find_pagination
+from newscrawl.discovery.pages import ARTICLE, LISTING, OTHER, classify_page
+from newscrawl.discovery.urls import looks_like_feed, looks_like_sitemap, url_shape
+
+# Page kinds beyond the classifier's article / listing / other.
+FEED = "feed"
+SITEMAP = "sitemap"
+EMPTY = "empty"  # no document (empty body, undecodable markup)
+NOT_HTML = "not_html"  # an image, a PDF, JSON ... fetched by mistake
+ERROR = "error"  # the page function failed on this page (counted, never raised)
+
+# Link roles: how the spider schedules a link (its priority and depth rules).
+STORY = "story"
+LISTING_LINK = "listing"
+PAGINATION = "pagination"
+FEED_LINK = "feed"
+SITEMAP_LINK = "sitemap"
+RELATED = "related"
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+_XML_MARKERS = (b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf:rdf")
+
+
+@dataclass
+class PageHints:
+    """What the crawl knows of a page before it is parsed; every field optional."""
+    expect: Optional[str] = None  # what the link promised: story, listing, feed, sitemap, related
+    listed_title: Optional[str] = None  # a feed / news sitemap's title for this URL
+    listed_date: Optional[str] = None  # a feed / sitemap's date for this URL, as given there
+    language: Optional[str] = None  # the site list's language (a hint: the text shown still wins)
+    date_locale: Optional[str] = None
+    profile: Optional[str] = None  # a bundled site profile named by the site list
+    clean: bool = True  # False: the extracted fields without the cleaning stage (`extract --no-clean`)
+    extract_all: bool = False  # extract whatever the page's kind (`extract` over saved story pages)
+
+
+@dataclass
+class Link:
+    url: str
+    role: str
+    title: Optional[str] = None  # feed / sitemap entries only
+    date: Optional[str] = None
+
+
+@dataclass
+class PageResult:
+    url: str
+    kind: str
+    article: Optional[object] = None  # newscrawl.items.Article, cleaned unless hints.clean is False
+    links: list[Link] = field(default_factory=list)
+    counters: Counter = field(default_factory=Counter)  # stats keys -> increments
+    error: Optional[str] = None
+
+
+def process_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
+                 fetched_at: Optional[datetime] = None, hints: Optional[PageHints] = None) -> PageResult:
+    """Never raises: a failure becomes kind ERROR with its message, counted by exception type."""
+    hints = hints or PageHints()
+    fetched_at = fetched_at or datetime.now(timezone.utc)
+    try:
+        return _process(url, headers or {}, body or b"", fetched_at, hints)
+    except RecursionError:
+        result = PageResult(url, ERROR, error="RecursionError: the page is nested too deeply")
+    except MemoryError:
+        result = PageResult(url, ERROR, error="MemoryError")
+    except Exception as exc:  # hostile input must not stop the crawl: count it and move on
+        result = PageResult(url, ERROR, error=f"{type(exc).__name__}: {exc}"[:500])
+    result.counters[f"errors/page/{result.error.split(':', 1)[0]}"] += 1
+    return result
+
+
+def _content_type(headers: Mapping) -> str:
+    from newscrawl.extraction.decode import content_type
+
+    return (content_type(headers) or "").split(";", 1)[0].strip().lower()
+
+
+def _looks_xml(body: bytes, ctype: str) -> bool:
+    if body[:2] == b"\x1f\x8b":
+        return True
+    head = body[:512].lstrip().lower()
+    return "xml" in ctype or head.startswith(_XML_MARKERS)
+
+
+def _process(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hints: PageHints) -> PageResult:
+    ctype = _content_type(headers)
+    if hints.expect in (FEED_LINK, SITEMAP_LINK) or _looks_xml(body, ctype):
+        try:
+            kind = xml_kind(body)
+        except DecompressionError as exc:
+            result = PageResult(url, ERROR, error=str(exc))
+            result.counters["errors/decompression"] += 1
+            return result
+        if kind == FEED:
+            return _feed_result(url, body)
+        if kind == SITEMAP:
+            return _sitemap_result(url, body)
+        if ctype not in _HTML_TYPES and not body[:1024].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+            result = PageResult(url, NOT_HTML)
+            result.counters["pages/not_html"] += 1
+            return result
+    elif ctype and ctype not in _HTML_TYPES and ctype not in ("text/plain", "application/octet-stream"):
+        result = PageResult(url, NOT_HTML)
+        result.counters["pages/not_html"] += 1
+        return result
+    return _html_result(url, headers, body, fetched_at, hints)
+
+
+def _feed_result(url: str, body: bytes) -> PageResult:
+    result = PageResult(url, FEED)
+    result.counters["pages/feed"] += 1
+    result.links = [Link(e.url, STORY, e.title, e.date) for e in parse_feed(body, url)]
+    return result
+
+
+def _sitemap_result(url: str, body: bytes) -> PageResult:
+    result = PageResult(url, SITEMAP)
+    result.counters["pages/sitemap"] += 1
+    for entry in parse_sitemap(body, url):
+        if entry.kind == "sitemap":
+            result.links.append(Link(entry.url, SITEMAP_LINK))
+        else:
+            result.links.append(Link(entry.url, STORY, entry.title, entry.date))
+    return result
+
+
+def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hints: PageHints) -> PageResult:
+    from newscrawl.cleaning import clean_article
+    from newscrawl.extraction import extract_article
+    from newscrawl.extraction.article import parse_html
+    from newscrawl.extraction.decode import decode_html
+
+    tree = parse_html(decode_html(body, headers))
+    if tree is None:
+        result = PageResult(url, EMPTY)
+        result.counters["pages/empty"] += 1
+        return result
+    kind = classify_page(tree, url).kind
+    result = PageResult(url, kind)
+    result.counters[f"pages/{kind}"] += 1
+    result.links.extend(Link(u, FEED_LINK) for u in find_feeds(tree, url))
+    if kind != ARTICLE:
+        # Link discovery reads the tree before extraction, which may prune it.
+        result.links.extend(_listing_links(tree, url))
+    if kind == ARTICLE or hints.extract_all:
+        article = extract_article(tree, url, headers=headers, fetched_at=fetched_at, profiles=_profiles(url, hints),
+                                  hints=hints)
+        if hints.clean:
+            counts: Counter = Counter()
+            article = clean_article(article, counts)
+            for name, n in counts.items():
+                result.counters[f"cleaning/removed/{name}"] += n
+        result.article = article
+        if kind == ARTICLE:
+            result.links.extend(Link(u, RELATED) for u in article.related_urls)
+    return result
+
+
+def _listing_links(tree, url: str) -> list[Link]:
+    """A listing's (or other page's) links by role: pagination first, then every on-page link
+    typed by its URL's shape. Which of them are on the crawl's sites is the spider's business."""
+    pagination = find_pagination(tree, url)
+    links = [Link(u, PAGINATION) for u in pagination]
+    seen = set(pagination)
+    for link_url in find_links(tree, url):
+        if link_url in seen:
+            continue
+        seen.add(link_url)
+        if looks_like_sitemap(link_url):
+            links.append(Link(link_url, SITEMAP_LINK))
+        elif looks_like_feed(link_url):
+            links.append(Link(link_url, FEED_LINK))
+        elif url_shape(link_url) == "article":
+            links.append(Link(link_url, STORY))
+        else:
+            links.append(Link(link_url, LISTING_LINK))
+    return links
+
+
+def _profiles(url: str, hints: PageHints) -> Optional[tuple]:
+    """The site list's profile for this page first, then the bundled ones; None: the bundled ones."""
+    if not (hints.profile or hints.language or hints.date_locale):
+        return None
+    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.extraction.profiles import load_profiles, site_list_profile
+
+    site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale)
+    return (site_profile, *load_profiles()) if site_profile else None
+
+
+__all__ = ["ARTICLE", "LISTING", "OTHER", "FEED", "SITEMAP", "EMPTY", "NOT_HTML", "ERROR", "PageHints", "Link",
+           "PageResult", "process_page"]
