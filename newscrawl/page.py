@@ -81,8 +81,6 @@ def process_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
         return _process(url, headers or {}, body or b"", fetched_at, hints)
     except RecursionError:
         result = PageResult(url, ERROR, error="RecursionError: the page is nested too deeply")
-    except MemoryError:
-        result = PageResult(url, ERROR, error="MemoryError")
     except Exception as exc:  # hostile input must not stop the crawl: count it and move on
         result = PageResult(url, ERROR, error=f"{type(exc).__name__}: {exc}"[:500])
     result.counters[f"errors/page/{result.error.split(':', 1)[0]}"] += 1

@@ -39,7 +39,10 @@ from newscrawl.page import ERROR, PageResult
 logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
+_READY = b"R"
 _STOP = object()
+# Seconds a new worker may take to import the extraction stack before it is given pages.
+STARTUP_TIMEOUT = 120.0
 
 
 def default_workers() -> int:
@@ -84,6 +87,13 @@ class _Worker:
         env = dict(os.environ, NEWSCRAWL_WORKER_PARENT=str(os.getpid()))
         self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=env, bufsize=0)
+        # The worker says it is ready once its imports are done: a page's timeout starts then.
+        try:
+            ready = _read_exact(self.process.stdout.fileno(), 1, time.monotonic() + STARTUP_TIMEOUT)
+        except (TimeoutError, WorkerGone):
+            ready = b""
+        if ready != _READY:
+            logger.error("newscrawl worker %s did not start (exit code %s)", self.index, self.process.poll())
 
     def _send(self, payload: bytes) -> None:
         # A worker that died while idle (the OOM killer, a stray signal) is no fault of this
@@ -228,6 +238,11 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+_WARM_UP_PAGE = ("<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>" + "<p>" + (
+    "A short story that loads what extraction and cleaning need before the first real page. " * 8)
+    + "</p></article></body></html>").encode()
+
+
 def _read_task(stream) -> Optional[tuple]:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
@@ -248,8 +263,13 @@ def worker_main(call: Optional[Callable] = None) -> int:
     logging.getLogger().setLevel(logging.ERROR)  # libraries' chatter would drown the crawl's log
     if call is None:
         from newscrawl.page import process_page as call
+    # What a first page would pay for (imports, lexicons, profiles, the language model), paid
+    # before saying ready.
+    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the result stream
+    stdout.write(_READY)
+    stdout.flush()
     while True:
         task = _read_task(stdin)
         if task is None:

@@ -114,7 +114,7 @@ def run_crawl(start_urls: list[str], export_path: Path, args: argparse.Namespace
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     started = time.monotonic()
-    process.crawl(crawler, start_urls=",".join(start_urls))
+    process.crawl(crawler, start_urls=list(start_urls))
     process.start()
     stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     return CrawlResult(export_path, stats, exit_code_for(stats, settings), time.monotonic() - started)

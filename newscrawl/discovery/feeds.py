@@ -6,6 +6,7 @@ keep them, so a story found in a news sitemap can be dated before it is fetched.
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass
 from typing import Optional
 from urllib.parse import urljoin
@@ -53,7 +54,7 @@ def _parse_xml(body: bytes):
             body = gunzip(body, max_size=MAX_XML_BYTES)
         except ValueError as exc:  # Scrapy's size-limit error is a ValueError
             raise DecompressionError(f"gzipped XML inflates past {MAX_XML_BYTES} bytes") from exc
-        except (OSError, EOFError, struct.error) as exc:
+        except (OSError, EOFError, struct.error, zlib.error) as exc:
             raise DecompressionError(f"corrupt gzipped XML ({type(exc).__name__})") from exc
     body = body.lstrip()
     if not body:
