@@ -68,12 +68,13 @@ def write_feed(root: Path, entries: list[tuple[str, datetime]]) -> None:
     (root / "rss.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>', encoding="utf-8")
 
 
-def build_site(root: Path, n_stories: int, seed: int = 0, start: datetime | None = None) -> list[str]:
+def build_site(root: Path, n_stories: int, seed: int = 0, start: datetime | None = None,
+               per_page: int = 10) -> list[str]:
     """A site of n distinct stories, one a day back from `start`, all listed; returns their paths."""
     start = start or datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
     root.mkdir(parents=True, exist_ok=True)
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
     paths = [write_story(root, i, start - timedelta(days=i), seed) for i in range(n_stories)]
-    write_listings(root, paths)
+    write_listings(root, paths, per_page)
     write_feed(root, [])
     return paths

@@ -152,26 +152,23 @@ class NewsSpider(scrapy.Spider):
         self._count("sitemaps/unavailable")
 
     # --- callbacks: one per kind of request; the page function does the work -------------------
-    async def parse(self, response: Response):
+    # Coroutines that return a list: Scrapy runs an async-generator callback's output through
+    # CONCURRENT_ITEMS asyncio tasks per response, which costs more than the page's own glue.
+    async def parse(self, response: Response) -> list:
         """Start URLs and links whose kind is not known before fetching."""
-        async for output in self.handle_page(response):
-            yield output
+        return await self.handle_page(response)
 
-    async def parse_story(self, response: Response):
-        async for output in self.handle_page(response):
-            yield output
+    async def parse_story(self, response: Response) -> list:
+        return await self.handle_page(response)
 
-    async def parse_listing(self, response: Response):
-        async for output in self.handle_page(response):
-            yield output
+    async def parse_listing(self, response: Response) -> list:
+        return await self.handle_page(response)
 
-    async def parse_feed(self, response: Response):
-        async for output in self.handle_page(response):
-            yield output
+    async def parse_feed(self, response: Response) -> list:
+        return await self.handle_page(response)
 
-    async def parse_sitemap(self, response: Response):
-        async for output in self.handle_page(response):
-            yield output
+    async def parse_sitemap(self, response: Response) -> list:
+        return await self.handle_page(response)
 
     def hints_for(self, response: Response) -> PageHints:
         """What the crawl knows of this page before it is parsed: inputs of the page function."""
@@ -181,7 +178,7 @@ class NewsSpider(scrapy.Spider):
                          listed_date=listed.get("date"), language=site.get("language"),
                          date_locale=site.get("date_locale"), profile=site.get("profile"))
 
-    async def handle_page(self, response: Response):
+    async def handle_page(self, response: Response) -> list:
         deferred = self.pool.process(response.url, response_headers(response), response.body,
                                      datetime.now(timezone.utc), self.hints_for(response))
         result: PageResult = await maybe_deferred_to_future(deferred)
@@ -189,8 +186,7 @@ class NewsSpider(scrapy.Spider):
             self._count(key, n) if not key.startswith("cleaning/") else self.crawler.stats.inc_value(key, n)
         if result.error:
             self.logger.warning("page function failed on %s: %s", response.url, result.error)
-        for output in self.follow_result(result, response):
-            yield output
+        return list(self.follow_result(result, response))
 
     def follow_result(self, result: PageResult, response: Response) -> Iterable:
         """The story (if any) and the requests for the links the page function found."""
