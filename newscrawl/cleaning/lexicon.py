@@ -26,16 +26,18 @@ from typing import Iterable, Optional, Union
 
 import tomllib
 
+from newscrawl.text.arabic import DIACRITICS, LETTER_VARIANTS
+
 # A package folder read through importlib.resources, so lexicons load from a zipped egg (scrapyd) too.
+
 LEXICON_DIR = files("newscrawl.cleaning.lexicons")
 COMMON_FILE = "_common.toml"
 VALUE_KINDS = ("credit", "byline")
 # Lines longer than this are story text, whatever they contain.
 MAX_BOILERPLATE_CHARS = 700
 
-_ARABIC_MARKS = set(chr(c) for c in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)])
 _CHAR_MAP = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك",
+    **LETTER_VARIANTS,
     "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\uff1a": ":", "\u00a0": " ",
 }
 # Decoration around a line that does not change what it is ("- Advertisement", "+++ Eilmeldung +++").
@@ -46,7 +48,7 @@ _DEF_REF = re.compile(r"\{\{(\w+)\}\}")
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
-    if ch in _ARABIC_MARKS:
+    if ch in DIACRITICS:
         return ""
     if ch in _CHAR_MAP:
         return _CHAR_MAP[ch]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newscrawl.text.arabic import DIACRITICS
+
 # Word shingle size; texts without spaces get one token per character, so the same size
 # gives character 5-grams there.
 SHINGLE_SIZE = 5
@@ -35,8 +37,8 @@ _ARABIC = {
     0x0624: "\u0648",  # waw with hamza
     0x06A9: "\u0643",  # keheh
 }
-for _cp in list(range(0x064B, 0x0660)) + [0x0670] + list(range(0x06D6, 0x06EE)):
-    _ARABIC[_cp] = None
+for _mark in DIACRITICS:
+    _ARABIC[ord(_mark)] = None
 
 
 def _digit_table() -> dict[int, str]:

@@ -7,10 +7,13 @@ import unicodedata
 from functools import lru_cache
 from importlib.resources import files
 
+from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, LETTER_VARIANTS, TATWEEL
+
 # Read through importlib.resources: the package may run from a zipped egg (scrapyd).
 MARKERS_FILE = files("newscrawl.discovery").joinpath("markers.toml")
 
-_STRIP_RE = re.compile(r"[\u0640\u064B-\u0652\u200c-\u200f\u202a-\u202e\u2066-\u2069]")
+_STRIP_RE = re.compile(f"[{TATWEEL}{DIACRITICS_CLASS}\u200c\u200d{BIDI_MARKS_CLASS}]")
+_VARIANTS = str.maketrans(LETTER_VARIANTS)
 _EDGE_PUNCT = " \t\n\r\xa0:：-–—»«›‹>→←<…|•·.!?،؛()[]\"'"
 
 
@@ -19,7 +22,7 @@ def normalize_marker_text(text: str) -> str:
     no punctuation at the edges: 'إقرأ أيضاً:' and 'اقرا ايضا' compare equal."""
     text = unicodedata.normalize("NFKC", text or "")
     text = _STRIP_RE.sub("", text).casefold()
-    text = text.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا")
+    text = text.translate(_VARIANTS)
     text = " ".join(text.split())
     return text.strip(_EDGE_PUNCT)
 

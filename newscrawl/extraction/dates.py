@@ -14,13 +14,15 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, TATWEEL
+
 # How far past the fetch time a date may lie and still be believed (clock skew, a naive
 # local time read as UTC, a date-only value for "today" east of UTC).
 FUTURE_TOLERANCE = timedelta(hours=14)
 EARLIEST_YEAR = 1990
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200e\u200f\u061c]")
+_ARABIC_MARKS = re.compile(f"[{DIACRITICS_CLASS}{TATWEEL}{BIDI_MARKS_CLASS}]")
 
 _ISO_RE = re.compile(
     r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})"

@@ -1,0 +1,1 @@
+"""Character tables shared by every stage that reads text: one definition each."""
