@@ -199,7 +199,7 @@ def _profiles(url: str, hints: PageHints) -> Optional[tuple]:
     """The site list's profile for this page first, then the bundled ones; None: the bundled ones."""
     if not (hints.profile or hints.language or hints.date_locale):
         return None
-    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.urls import registrable_domain
     from newscrawl.extraction.profiles import load_profiles, site_list_profile
 
     site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale)

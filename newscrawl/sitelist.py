@@ -86,7 +86,7 @@ def load_site_list(path: Path) -> list[Site]:
 def download_slots(sites: list[Site]) -> dict:
     """Per-site politeness as Scrapy DOWNLOAD_SLOTS, keyed by registrable domain: the spider
     puts every request of a site (its subdomains included) in the slot of that domain."""
-    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.urls import registrable_domain
 
     slots = {}
     for site in sites:

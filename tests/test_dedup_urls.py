@@ -2,7 +2,7 @@
 hosts and percent-encoded Arabic paths."""
 import pytest
 
-from newscrawl.dedup.urls import canonicalize_url, fold_variant_url, story_key
+from newscrawl.urls import canonicalize_url, fold_variant_url, story_key
 
 STORY = "https://www.example.com/world/2024/05/03/harbour-reopens"
 

@@ -73,7 +73,7 @@ def test_ids_stable_across_runs(demo_crawl, tmp_path):
     """The same story gets the same id in a second, separate crawl (ports differ, so compare
     through the site's own demo: crawl the same servers again would reuse ports)."""
     from newscrawl.items import article_id
-    from newscrawl.dedup.urls import canonicalize_url
+    from newscrawl.urls import canonicalize_url
 
     for line in demo_crawl.lines:
         assert line["id"] == article_id(line["canonical_url"])

@@ -170,7 +170,7 @@ def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
         urls = [check_start_url(u) for raw in args.urls for u in split_start_urls(raw)]
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.urls import registrable_domain
     from newscrawl.extraction.profiles import ProfileError, site_list_profile
 
     for site in sites:

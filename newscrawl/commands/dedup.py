@@ -18,7 +18,7 @@ from pathlib import Path
 from newscrawl.cli import EXIT_OK, CommandError
 from newscrawl.dedup.deduplicator import Deduplicator, sidecar_path
 from newscrawl.dedup.store import open_store
-from newscrawl.dedup.urls import canonicalize_url
+from newscrawl.urls import canonicalize_url
 from newscrawl.outputs import atomic_text_file, check_output_path
 from newscrawl.items import Article
 

@@ -1,6 +1,5 @@
-"""Deduplication: one canonical URL per page, each story exported once.
+"""Deduplication: one canonical URL per page (newscrawl.urls), each story exported once.
 
-  urls.py          canonical URLs (tracking parameters, AMP / print / mobile variants)
   fingerprint.py   text normalisation for fingerprints, exact fingerprint, shingle hashes
   similarity.py    the per-story sketch and the near-duplicate decision (`judge`)
   index.py         compact numpy structures: candidate key index, sketch table, paragraph filter

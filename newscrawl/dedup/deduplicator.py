@@ -14,7 +14,7 @@ from newscrawl.dedup.fingerprint import fingerprint
 from newscrawl.dedup.similarity import (BOILERPLATE_STORIES, BOILERPLATE_VETO, REVISION_MIN_CHANGE, body_change, compare, date_hours,
                                         index_keys, judge, query_keys, sketch_of)
 from newscrawl.dedup.store import DedupStore, MemoryStore, UrlRecord
-from newscrawl.dedup.urls import canonicalize_url
+from newscrawl.urls import canonicalize_url
 from newscrawl.items import Article, article_id
 
 EXPORT, DUPLICATE, UNCHANGED = "export", "duplicate", "unchanged"

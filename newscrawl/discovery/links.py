@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
-from newscrawl.dedup.urls import strip_tracking
+from newscrawl.urls import strip_tracking
 from newscrawl.discovery.markers import equals_phrase, normalize_marker_text, starts_with_phrase, load_markers
 from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, url_shape
 

@@ -24,7 +24,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.dedup.urls import canonicalize_url, registrable_domain
+from newscrawl.urls import canonicalize_url, registrable_domain
 from newscrawl.extraction import authors as author_rules
 from newscrawl.extraction import body as body_extractor
 from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,

@@ -30,7 +30,7 @@ from typing import Any, Optional
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawl.dedup.urls import registrable_domain
+from newscrawl.urls import registrable_domain
 
 SELECTOR_KEYS = ("title", "body", "date", "authors")
 

@@ -18,7 +18,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.dates import parse_listed_date, parse_since
-from newscrawl.dedup.urls import host_of, registrable_domain, strip_tracking
+from newscrawl.urls import host_of, registrable_domain, strip_tracking
 from newscrawl.page import (ARTICLE, FEED_LINK, LISTING_LINK, PAGINATION, RELATED, SITEMAP_LINK, STORY, Link,
                             PageHints, PageResult)
 from newscrawl.workers import PagePool, default_workers

@@ -1,4 +1,6 @@
-"""URL canonicalisation and site identity, shared by the spider (before fetching) and dedup."""
+"""URL identity: tracking parameters, the canonical form of a page's URL, its registrable
+domain (the site), and AMP/print/mobile variants. One home for discovery, extraction, the
+spider and dedup. Every function takes hostile URLs: a malformed one never raises."""
 from __future__ import annotations
 
 import ipaddress
@@ -65,21 +67,30 @@ def registrable_domain(url_or_host: str) -> str:
     hosts (localhost) there is no registrable domain, so the host with its port is the site:
     two servers on 127.0.0.1 with different ports are two sites."""
     if "//" in url_or_host:
-        netloc = urlsplit(url_or_host).netloc
+        try:
+            netloc = urlsplit(url_or_host).netloc
+        except ValueError:  # "http://[::1/x": an unbalanced IPv6 bracket
+            netloc = url_or_host.split("//", 1)[1].split("/", 1)[0]
     else:
         netloc = url_or_host
     netloc = netloc.lower().rsplit("@", 1)[-1]
     host = netloc.rsplit(":", 1)[0] if not netloc.endswith("]") else netloc
     if _is_ip(host) or "." not in host:
         return netloc
-    ext = _TLD_EXTRACT(host)
+    try:
+        ext = _TLD_EXTRACT(host)
+    except (ValueError, UnicodeError):  # an invalid IDNA label
+        return host
     if ext.domain and ext.suffix:
         return f"{ext.domain}.{ext.suffix}"
     return host
 
 
 def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return url.split("//", 1)[-1].split("/", 1)[0].lower()
 
 
 def same_site(url: str, site_domain: str, site_host: str | None = None, allow_subdomains: bool = True) -> bool:
