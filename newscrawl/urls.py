@@ -28,7 +28,11 @@ def is_tracking_param(name: str) -> bool:
     return bool(_TRACKING_RE.match(name))
 
 
+@lru_cache(maxsize=65536)  # a site's navigation links come back on every page
 def strip_tracking(url: str) -> str:
+    """The URL without its fragment and tracking parameters (utm_*, fbclid, gclid ...)."""
+    if "?" not in url and "#" not in url:
+        return url
     parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, doseq=True), ""))
