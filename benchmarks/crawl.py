@@ -43,10 +43,13 @@ class Bare(scrapy.Spider):
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"]
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Summed RSS of a process and all its descendants, from /proc."""
+def _tree_memory_kib(root: int) -> tuple[int, int]:
+    """Summed RSS and summed PSS of a process and all its descendants, from /proc. RSS counts
+    a page shared by several processes (the workers' copy-on-write memory) in each of them;
+    PSS divides it among them, so the PSS sum is the memory the crawl really holds."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    pss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -60,27 +63,34 @@ def _tree_rss_kib(root: int) -> int:
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
                 rss[pid] = int(line.split()[1])
-    total, todo = 0, [root]
+    total_rss = total_pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        try:
+            rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
+            total_pss += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            total_pss += rss.get(pid, 0)
         todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    return total_rss, total_pss
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and the peak summed RSS (KiB) of the command's process tree."""
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
+    """Wall seconds and the peaks of the summed RSS and PSS (KiB) of the command's process tree."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, **(env or {})))
-    peak = 0
+    peak_rss = peak_pss = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss_kib(proc.pid))
+        rss, pss = _tree_memory_kib(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{command[:4]} failed:\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, peak
+    return elapsed, peak_rss, peak_pss
 
 
 def main() -> None:
@@ -105,26 +115,27 @@ def main() -> None:
             for name, workers in configs:
                 out = work / f"{i}-{workers}.jsonl"
                 if workers is None:
-                    t, rss = timed([sys.executable, "-m", "scrapy", "runspider", str(work / "bare.py"), "-a",
+                    t, rss, pss = timed([sys.executable, "-m", "scrapy", "runspider", str(work / "bare.py"), "-a",
                                     f"start_url={url}", "-O", str(out), *FAST], work)
                     pages = stories = sum(1 for _ in open(out))
                 else:
-                    t, rss = timed([sys.executable, "-m", "newscrawl", "crawl", url, "-o", str(out), "--quiet", *FAST,
+                    t, rss, pss = timed([sys.executable, "-m", "newscrawl", "crawl", url, "-o", str(out), "--quiet", *FAST,
                                     "-s", f"NEWSCRAWL_WORKERS={workers}"], REPO)
                     pages = json.loads(out.with_name(out.name + ".summary.json").read_text())["pages_fetched"]
                     stories = sum(1 for _ in open(out))
-                rows[name].append((t, pages, stories, rss))
-                print(f"  run {i + 1}: {name}: {pages} pages in {t:.1f} s, {stories} stories, peak RSS {rss / 1024:.0f} MiB",
-                      file=sys.stderr)
+                rows[name].append((t, pages, stories, rss, pss))
+                print(f"  run {i + 1}: {name}: {pages} pages in {t:.1f} s, {stories} stories, peak RSS {rss / 1024:.0f} MiB,"
+                      f" PSS {pss / 1024:.0f} MiB", file=sys.stderr)
     finally:
         server.terminate()
     med = lambda name, k: statistics.median(r[k] for r in rows[name])  # noqa: E731
     rate = {name: med(name, 1) / med(name, 0) for name in rows}
     print(f"site: {args.stories} stories on 127.0.0.1, {cores} cores, {args.repeat} runs each, medians")
-    print(f"{'crawler':<30}{'seconds':>9}{'pages':>8}{'pages/s':>9}{'stories':>9}{'peak RSS MiB':>14}")
+    print(f"{'crawler':<30}{'seconds':>9}{'pages':>8}{'pages/s':>9}{'stories':>9}{'peak RSS MiB':>14}"
+          f"{'peak PSS MiB':>14}")
     for name in rows:
         print(f"{name:<30}{med(name, 0):>9.2f}{med(name, 1):>8.0f}{rate[name]:>9.1f}{med(name, 2):>9.0f}"
-              f"{med(name, 3) / 1024:>14.0f}")
+              f"{med(name, 3) / 1024:>14.0f}{med(name, 4) / 1024:>14.0f}")
     bare = rate["bare link-following spider"]
     ours_cores = rate[f"newscrawl, {cores} worker{'s' * (cores > 1)}"]
     print(f"pages/s, ours ({cores} workers) / bare: {ours_cores / bare:.2f}  (target >= 0.8)")

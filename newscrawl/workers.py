@@ -6,27 +6,31 @@ The spider hands each fetched page to `PagePool.process(...)` and gets a Deferre
 inline on the reactor thread, for debugging). The reactor only schedules, downloads, dedups
 and exports.
 
-- A worker is `python -m newscrawl.workers`, fed length-prefixed pickles on its stdin and
-  answering on its stdout: no multiprocessing start-method or main-module re-import issues
-  under `scrapy crawl`, `newscrawl crawl` or scrapyd. The pickles only travel between this
-  process and the children it started.
-- Each worker holds one page at a time, so when one dies (a crash, the OOM killer) or runs
-  past `NEWSCRAWL_PAGE_TIMEOUT`, exactly that page is counted as an error and the worker is
-  replaced; the crawl goes on.
+- One template process (`python -m newscrawl.workers`) imports the extraction stack and
+  loads its data (lexicons, profiles, the language model) once, then forks the workers on
+  request: their memory is shared copy-on-write instead of loaded once per worker. Started
+  as a fresh interpreter, not forked from the crawl, so it carries no reactor or threads.
+- Each worker gets its own pair of pipes (passed to the template over a Unix socket) and
+  holds one page at a time: when one dies (a crash, the OOM killer) or runs past
+  `NEWSCRAWL_PAGE_TIMEOUT`, exactly that page is counted as an error and a new worker is
+  forked; the crawl goes on. Pages and results are pickles that only travel between this
+  process and the processes it started.
 - Backpressure: at most `NEWSCRAWL_WORKER_QUEUE` pages per worker wait for one; the next
   response waits for a free place, so memory stays flat however fast pages arrive.
-- A worker exits when its stdin closes, so a SIGTERM, Ctrl-C or even kill -9 of the main
-  process leaves no orphans (a watchdog also ends a worker whose parent is gone while it is
-  busy with a page).
+- Workers exit when their input pipe closes, so a SIGTERM, Ctrl-C or even kill -9 of the
+  main process leaves no orphans (the kernel also kills the template with its parent, and
+  a worker with the template).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
 import queue
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -41,7 +45,7 @@ logger = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
 _READY = b"R"
 _STOP = object()
-# Seconds a new worker may take to import the extraction stack before it is given pages.
+# Seconds the template may take to import and load the extraction stack.
 STARTUP_TIMEOUT = 120.0
 
 
@@ -71,12 +75,76 @@ def _read_exact(fd: int, size: int, deadline: Optional[float]) -> bytes:
     return b"".join(chunks)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+class _Template:
+    """The template process and the socket over which it forks workers."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        env = dict(os.environ, NEWSCRAWL_WORKER_PARENT=str(os.getpid()))
+        self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers", str(theirs.fileno())],
+                                        pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
+        theirs.close()
+        self.sock = ours
+        self.lock = threading.Lock()
+        self.sock.settimeout(STARTUP_TIMEOUT)
+        try:
+            ready = self.sock.recv(1)
+        except OSError:
+            ready = b""
+        if ready != _READY:
+            raise RuntimeError(f"the newscrawl worker template did not start (exit code {self.process.poll()})")
+
+    def fork(self) -> tuple[int, int, int]:
+        """A new worker: (pid, fd to write pages to, fd to read results from)."""
+        page_r, page_w = os.pipe()
+        result_r, result_w = os.pipe()
+        try:
+            with self.lock:
+                socket.send_fds(self.sock, [b"F"], [page_r, result_w])
+                reply = b""
+                while len(reply) < _HEADER.size:
+                    chunk = self.sock.recv(_HEADER.size - len(reply))
+                    if not chunk:
+                        raise WorkerGone("the worker template is gone")
+                    reply += chunk
+        except (OSError, WorkerGone):
+            os.close(page_w)
+            os.close(result_r)
+            raise
+        finally:
+            os.close(page_r)
+            os.close(result_w)
+        return _HEADER.unpack(reply)[0], page_w, result_r
+
+    def close(self, timeout: float) -> None:
+        try:
+            self.sock.close()  # the template's signal to exit
+        except OSError:
+            pass
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 class _Worker:
-    """One child process and the thread in this process that feeds it pages one at a time."""
+    """One worker process and the thread in this process that feeds it pages one at a time."""
 
     def __init__(self, pool: "PagePool", index: int) -> None:
         self.pool, self.index = pool, index
-        self.process: Optional[subprocess.Popen] = None
+        self.pid: Optional[int] = None
+        self.page_fd = self.result_fd = -1
         self.thread = threading.Thread(target=self._run, name=f"newscrawl-worker-{index}", daemon=True)
 
     def start(self) -> None:
@@ -84,25 +152,18 @@ class _Worker:
         self.thread.start()
 
     def _spawn(self) -> None:
-        env = dict(os.environ, NEWSCRAWL_WORKER_PARENT=str(os.getpid()))
-        self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, env=env, bufsize=0)
-        # The worker says it is ready once its imports are done: a page's timeout starts then.
-        try:
-            ready = _read_exact(self.process.stdout.fileno(), 1, time.monotonic() + STARTUP_TIMEOUT)
-        except (TimeoutError, WorkerGone):
-            ready = b""
-        if ready != _READY:
-            logger.error("newscrawl worker %s did not start (exit code %s)", self.index, self.process.poll())
+        self.pid, self.page_fd, self.result_fd = self.pool.template.fork()
 
     def _send(self, payload: bytes) -> None:
         # A worker that died while idle (the OOM killer, a stray signal) is no fault of this
         # page: replace it once and send the page again.
         for attempt in (1, 2):
             try:
-                self.process.stdin.write(_HEADER.pack(len(payload)) + payload)
+                data = memoryview(_HEADER.pack(len(payload)) + payload)
+                while data:
+                    data = data[os.write(self.page_fd, data):]
                 return
-            except (BrokenPipeError, OSError) as exc:
+            except OSError as exc:
                 if attempt == 2 or self.pool.closing:
                     raise WorkerGone(f"worker stopped reading ({exc})") from exc
                 self._replace()
@@ -111,15 +172,28 @@ class _Worker:
         self._send(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
         timeout = self.pool.page_timeout
         deadline = time.monotonic() + timeout if timeout else None
-        fd = self.process.stdout.fileno()
-        size, = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
-        return pickle.loads(_read_exact(fd, size, deadline))
+        size, = _HEADER.unpack(_read_exact(self.result_fd, _HEADER.size, deadline))
+        return pickle.loads(_read_exact(self.result_fd, size, deadline))
+
+    def _close_fds(self) -> None:
+        for fd in (self.page_fd, self.result_fd):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self.page_fd = self.result_fd = -1
+
+    def _kill(self) -> None:
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._close_fds()
 
     def _replace(self) -> None:
-        old = self.process
-        if old is not None:
-            old.kill()
-            old.wait()
+        self._kill()
         if not self.pool.closing:
             self._spawn()
 
@@ -136,25 +210,22 @@ class _Worker:
                 result = _failed(url, "timeout", f"the page function ran past {self.pool.page_timeout} s")
                 self._replace()
             except (WorkerGone, struct.error, pickle.UnpicklingError, EOFError, OSError) as exc:
-                code = self.process.poll() if self.process else None
-                why = f"worker process died (exit code {code})" if code is not None else str(exc)
-                result = _failed(url, "worker_died", why)
-                self._replace()
+                alive = self.pid is not None and _alive(self.pid)
+                result = _failed(url, "worker_died", "worker process died" if not alive else str(exc))
+                try:
+                    self._replace()
+                except (OSError, WorkerGone) as spawn_error:  # the template is gone: nothing more runs
+                    logger.error("cannot start a new newscrawl worker: %s", spawn_error)
             deliver(result)
 
     def stop(self, timeout: float) -> None:
-        process = self.process
-        if process is None:
-            return
-        try:
-            process.stdin.close()  # the worker's signal to exit
-        except OSError:
-            pass
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if self.page_fd >= 0:
+            os.close(self.page_fd)  # the worker's signal to exit
+            self.page_fd = -1
+        deadline = time.monotonic() + timeout
+        while self.pid is not None and _alive(self.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        self._kill()
 
 
 def _failed(url: str, kind: str, message: str) -> PageResult:
@@ -171,6 +242,7 @@ class PagePool:
         self.page_timeout = page_timeout
         self.closing = False
         self.tasks: "queue.Queue[Any]" = queue.Queue()
+        self.template: Optional[_Template] = _Template() if self.size else None
         self._workers = [_Worker(self, i) for i in range(self.size)]
         self._slots = None
         if self.size:
@@ -191,20 +263,20 @@ class PagePool:
             return defer.succeed(process_page(*args))
 
         def submit(_):
+            if self.closing:
+                return _failed(args[0], "shutdown", "the crawl is closing")
             result = defer.Deferred()
 
             def deliver(page_result: PageResult) -> None:
                 reactor.callFromThread(result.callback, page_result)
 
-            if self.closing:
-                return _failed(args[0], "shutdown", "the crawl is closing")
             self.tasks.put((args, deliver))
             return result
 
         return self._slots.run(submit, None)
 
     def close(self, timeout: float = 10.0) -> None:
-        """Ends the workers: each finishes its page, then exits when its stdin closes."""
+        """Ends the workers (each finishes its page, then exits when its input closes) and the template."""
         if self.closing:
             return
         self.closing = True
@@ -214,14 +286,16 @@ class PagePool:
         for worker in self._workers:
             worker.thread.join(max(0.1, deadline - time.monotonic()))
             worker.stop(max(0.1, deadline - time.monotonic()))
+        if self.template is not None:
+            self.template.close(max(0.1, deadline - time.monotonic()))
 
     def pids(self) -> list[int]:
-        return [w.process.pid for w in self._workers if w.process is not None and w.process.poll() is None]
+        return [w.pid for w in self._workers if w.pid is not None and _alive(w.pid)]
 
 
-# --- the worker process ---------------------------------------------------------------------
+# --- the template and worker processes --------------------------------------------------------
 def _exit_with_parent(parent: int) -> None:
-    """End this worker when the crawl's process is gone, even in the middle of a page."""
+    """End this process when its parent is gone, even in the middle of a page."""
     try:  # Linux: the kernel sends SIGKILL when the parent dies
         import ctypes
 
@@ -254,22 +328,9 @@ def _read_task(stream) -> Optional[tuple]:
     return pickle.loads(payload)
 
 
-def worker_main(call: Optional[Callable] = None) -> int:
-    # Ctrl-C reaches the whole process group: the main process decides when workers stop.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = int(os.environ.get("NEWSCRAWL_WORKER_PARENT") or os.getppid())
-    _exit_with_parent(parent)
-    logging.basicConfig(level=logging.ERROR)
-    logging.getLogger().setLevel(logging.ERROR)  # libraries' chatter would drown the crawl's log
-    if call is None:
-        from newscrawl.page import process_page as call
-    # What a first page would pay for (imports, lexicons, profiles, the language model), paid
-    # before saying ready.
-    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE)
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # a stray print must not corrupt the result stream
-    stdout.write(_READY)
-    stdout.flush()
+def serve_pages(call: Callable, page_fd: int, result_fd: int) -> int:
+    """A worker's loop: pages in, results out, until its input closes."""
+    stdin, stdout = os.fdopen(page_fd, "rb"), os.fdopen(result_fd, "wb")
     while True:
         task = _read_task(stdin)
         if task is None:
@@ -280,5 +341,45 @@ def worker_main(call: Optional[Callable] = None) -> int:
         stdout.flush()
 
 
+def template_main(control_fd: int, call: Optional[Callable] = None) -> int:
+    # Ctrl-C reaches the whole process group: the main process decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent(int(os.environ.get("NEWSCRAWL_WORKER_PARENT") or os.getppid()))
+    logging.basicConfig(level=logging.ERROR)
+    logging.getLogger().setLevel(logging.ERROR)  # libraries' chatter would drown the crawl's log
+    sys.stdout = sys.stderr  # a stray print must not reach a result stream
+    if call is None:
+        from newscrawl.page import process_page as call
+    # What a first page would pay for (imports, lexicons, profiles, the language model), paid
+    # once here and shared by every worker forked afterwards.
+    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE)
+    gc.collect()
+    gc.freeze()  # the collector of a worker then leaves the shared objects' pages alone
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they exit
+    control = socket.socket(fileno=control_fd)
+    control.sendall(_READY)
+    template_pid = os.getpid()
+    while True:
+        try:
+            message, fds, _flags, _address = socket.recv_fds(control, 1, 2)
+        except OSError:
+            return 0
+        if not message or len(fds) != 2:
+            return 0
+        pid = os.fork()
+        if pid == 0:
+            control.close()
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            _exit_with_parent(template_pid)
+            code = 1
+            try:
+                code = serve_pages(call, fds[0], fds[1])
+            finally:
+                os._exit(code)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(_HEADER.pack(pid))
+
+
 if __name__ == "__main__":
-    sys.exit(worker_main())
+    sys.exit(template_main(int(sys.argv[1])))

@@ -131,7 +131,8 @@ def test_kill_9_of_the_crawl_process_leaves_no_orphan_workers():
               "print(' '.join(map(str, pool.pids())), flush=True)\ntime.sleep(60)\n")
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=str(REPO))
     pids = [int(p) for p in parent.stdout.readline().split()]
-    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    pids += _children(parent.pid)  # the template too
+    assert len(set(pids)) == 3 and all(_alive(p) for p in pids)
     parent.kill()
     parent.wait()
     deadline = time.monotonic() + 10
@@ -154,10 +155,10 @@ def test_sigterm_ends_a_crawl_and_its_workers(tmp_path):
                                   "-s", "NEWSCRAWL_WORKERS=2"], cwd=str(REPO))
         deadline = time.monotonic() + 60
         workers: list[int] = []
-        while time.monotonic() < deadline and len(workers) < 2:
+        while time.monotonic() < deadline and len(workers) < 3:
             time.sleep(0.2)
             workers = _children(crawl.pid)
-        assert len(workers) >= 2, "the crawl started no workers"
+        assert len(workers) >= 3, "the crawl started no template and workers"
         time.sleep(1.0)
         crawl.send_signal(signal.SIGTERM)
         assert crawl.wait(60) == 3
@@ -168,13 +169,19 @@ def test_sigterm_ends_a_crawl_and_its_workers(tmp_path):
 
 
 def _children(pid: int) -> list[int]:
-    found = []
+    """Worker processes below `pid` (the template's children and the template itself)."""
+    parents = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 stat = (entry / "stat").read_text()
+                if "newscrawl.workers" in (entry / "cmdline").read_text():
+                    parents[int(entry.name)] = int(stat.split(")")[-1].split()[1])
             except OSError:
                 continue
-            if int(stat.split(")")[-1].split()[1]) == pid and "newscrawl.workers" in (entry / "cmdline").read_text():
-                found.append(int(entry.name))
+    found, frontier = [], {pid}
+    while frontier:
+        below = [p for p, parent in parents.items() if parent in frontier]
+        found.extend(below)
+        frontier = set(below)
     return found
