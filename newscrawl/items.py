@@ -34,7 +34,10 @@ class Article:
     domain: Optional[str] = None  # registrable domain of the url
     section: Optional[str] = None
     tags: list[str] = field(default_factory=list)
-    image: Optional[str] = None
+    image: Optional[str] = None  # the lead image's URL (the first of `images`)
+    images: list[dict] = field(default_factory=list)  # {url, caption, credit} in page order, lead image first
+    summary: Optional[str] = None  # the standfirst under the headline (not part of body)
+    paywalled: Optional[bool] = None  # true/false as the page marks it; null when it says nothing
     related_urls: list[str] = field(default_factory=list)
     credit: Optional[str] = None  # credit line moved out of the body ("Reuters", "عربي اليوم + وكالات")
     date_modified: Optional[str] = None

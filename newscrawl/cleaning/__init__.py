@@ -66,6 +66,14 @@ def _clean(article: Article, counts: Counter) -> Article:
             article.authors = _unique(name for names in result.bylines for name in names)
     if article.credit:
         article.credit = normalize_text(article.credit, multiline=False) or None
+    # the standfirst and captions: normalised like the title, nothing removed from them
+    if isinstance(article.summary, str):
+        article.summary = normalize_text(article.summary) or None
+    for image in article.images or []:
+        if isinstance(image, dict):
+            for key in ("caption", "credit"):
+                if isinstance(image.get(key), str):
+                    image[key] = normalize_text(image[key], multiline=False) or None
     return article
 
 

@@ -30,6 +30,9 @@ from newscrawl.extraction import body as body_extractor
 from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
                                         parse_machine_date, parse_visible_date)
 from newscrawl.extraction.decode import decode_html
+from newscrawl.extraction.images import find_images
+from newscrawl.extraction.paywall import find_paywalled
+from newscrawl.extraction.standfirst import find_summary
 from newscrawl.extraction.language import choose_language, normalise as normalise_language
 from newscrawl.extraction.profiles import find_profile, select
 from newscrawl.extraction.structured import (PageData, collect, is_article, is_page, is_secondary, itemprop_value,
@@ -534,13 +537,16 @@ def extract_article(
     profiles: Optional[tuple] = None,
     timings: Optional[dict] = None,
     hints: Any = None,
+    provenance: Optional[dict] = None,
 ) -> Article:
     """`html`: the page bytes (decoded here), its text, or its lxml.html tree when the caller
     has parsed it already (a spider that classified the page): the page is never parsed twice.
     `profiles`: the site profiles to choose from (default: the bundled newscrawl/sites/*.toml).
     `timings`: when a dict is given, seconds spent per stage are added to it (for benchmarks).
     `hints`: newscrawl.page.PageHints: a feed's title and date and the site list's language
-    fill what the page itself does not give."""
+    fill what the page itself does not give.
+    `provenance`: when a dict is given, where `summary` and `paywalled` came from is put in it
+    (keys "summary", "paywalled"; values such as "element", "jsonld", "meta", or None)."""
     clock = _Stopwatch(timings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
     if fetched_at.tzinfo is None:
@@ -568,11 +574,21 @@ def extract_article(
     clock.lap("metadata")
     article.related_urls = _related(tree, url)  # before the body extractor, in case it prunes the tree
     clock.lap("related links")
+    article.images = find_images(tree, url, article.image, page.ld("image"), page.data.first("og:image:alt"),
+                                 article.title, lambda value: resolve(value, page.data))
     jsonld_body = text_of(page.ld("articleBody"))
+    left_out: list[str] = []  # the standfirst the body extractor leaves out of the body
     paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
-                                             profile=page.profile)
+                                             profile=page.profile, standfirst=left_out)
     article.body = "\n\n".join(p for p in paragraphs if p and p.strip()) or None
     clock.lap("body")
+    summary = find_summary(tree, article.title, article.body, text_of(page.ld("description")),
+                           "\n\n".join(left_out) or None)
+    article.summary = summary.text
+    article.paywalled, paywall_source = find_paywalled(tree, page.article_ld, page.data.jsonld)
+    if provenance is not None:
+        provenance.update(summary=summary.source, paywalled=paywall_source)
+    clock.lap("summary, paywall, images")
     markup_languages = [text_of(page.ld("inLanguage")), page.data.html_lang,
                         page.data.first("content-language", "dc.language", "language", "og:locale")]
     sample = " ".join(filter(None, [article.title, (article.body or "")[:1000]]))  # enough for the detector

@@ -403,7 +403,8 @@ def _is_title_like(block: Block, title_set: set) -> bool:
 _HEAD_ZONE = 4  # blocks from the top where headline, kicker, date and standfirst lines sit
 
 
-def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlElement) -> list[Block]:
+def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlElement,
+                      standfirst: Optional[list] = None) -> list[Block]:
     title_key = _tokens(title) if title else None
     kept: list[Block] = []
     for block in blocks:
@@ -432,9 +433,13 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
         lead, bold = _lead_container(tree, kept[0], desc_shingles, _text_len(kept))
         if lead is not None and (bold or not _same_kind_follows(tree, lead, kept[1])):
             first, kept = kept[0], kept[1:]
+            left_out = [first.text]
             # a standfirst in bullet points
             while first.kind == "item" and len(kept) > 2 and kept[0].kind == "item" and _inside(tree, kept[0], lead):
+                left_out.append(kept[0].text)
                 kept = kept[1:]
+            if standfirst is not None:
+                standfirst.extend(left_out)  # the caller keeps it as the summary
     # a list before any paragraph: the key points box above the story
     lead_items = 0
     while lead_items < len(kept) and kept[lead_items].kind == "item":
@@ -641,13 +646,15 @@ def extract_body(
     title: Optional[str] = None,
     jsonld_body: Optional[str] = None,
     profile: Optional[Mapping[str, Any]] = None,
+    standfirst: Optional[list] = None,
 ) -> list[str]:
+    """`standfirst`: when a list is given, the standfirst left out of the body is added to it."""
     if profile and profile.get("body"):
         paras = _light_filter(_from_profile(tree, profile), title)
         if paras:
             return paras
     blocks = _candidate_blocks(tree, _prune_list(profile))
-    blocks = _drop_boilerplate(blocks, title, tree)
+    blocks = _drop_boilerplate(blocks, title, tree, standfirst)
     paras = _reconcile_jsonld(blocks, jsonld_body)
     if not paras and jsonld_body:
         paras = _jsonld_paragraphs(jsonld_body)
