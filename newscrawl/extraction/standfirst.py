@@ -39,6 +39,7 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 # Bounds: crawled pages are hostile input.
 _MAX_SCAN = 400  # elements looked at after the headline
 _BODY_STARTED = 700  # characters of unmarked running text after the headline: the story has begun
+_BOLD_WITHIN = 150  # a paragraph in bold is the standfirst only before this much running text
 _MIN_CHARS, _MAX_CHARS = 25, 1500  # a standfirst is a sentence or a few, not a word and not the story
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "figure",
@@ -231,7 +232,7 @@ def _candidates(tree: HtmlElement, headline: Optional[HtmlElement], title: Optio
         if _MIN_CHARS <= length <= _MAX_CHARS and _link_share(el, length) < 0.5 and _sentence_like(text):
             if marked is not None:
                 how = "marked"
-            elif _is_bold(el, length):
+            elif _is_bold(el, length) and running < _BOLD_WITHIN:  # a bold question further down is an interview
                 how = "bold"
             elif _under_headline(el, headline) or (running == 0 and _dek_heading(el, text, title)):
                 how = "heading"
@@ -363,6 +364,18 @@ def _first_paragraph(body: Optional[str]) -> str:
 def _same_text(a: str, b: str) -> bool:
     ta, tb = _tokens(a), _tokens(b)
     return bool(ta) and ta == tb
+
+
+def body_without_summary(body: Optional[str], summary: Optional[str]) -> Optional[str]:
+    """The body without a first paragraph that repeats the standfirst (the page marked it as
+    the standfirst and the body extractor kept it too): the standfirst is said once."""
+    if not body or not summary:
+        return body
+    paras = body.split("\n\n")
+    first = summary.split("\n\n")[0]
+    if len(paras) > 1 and (_tokens(paras[0]) == _tokens(first) or copies_body_start(paras[0], summary)):
+        return "\n\n".join(paras[1:])
+    return body
 
 
 # --- the summary -------------------------------------------------------------------------
