@@ -112,9 +112,10 @@ def _img_url(img: HtmlElement, base: str) -> Optional[str]:
     candidates = [(_from_srcset(c) if " " in c.strip() or "," in c else c) for c in candidates]
     candidates.append(img.get("src"))
     candidates.append(_from_srcset(img.get("srcset")))
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        for source in parent.iter("source"):
+    # <picture><source srcset><img></picture> (the HTML parser may nest the <img> in the <source>)
+    picture = next((a for _, a in zip(range(3), img.iterancestors()) if a.tag == "picture"), None)
+    if picture is not None:
+        for source in picture.iter("source"):
             candidates.append(_from_srcset(source.get("srcset") or source.get("data-srcset")))
     for href in candidates:
         url = _absolute(base, href)
@@ -218,6 +219,13 @@ def _ld_images(value: Any, resolve) -> list[dict]:
     return out
 
 
+def _repeats(alt: str, title: Optional[str]) -> bool:
+    """An alt text that is the headline again (often with the site name) is no caption."""
+    words = set(re.findall(r"\w+", alt.casefold()))
+    title_words = set(re.findall(r"\w+", (title or "").casefold()))
+    return bool(words) and len(words & title_words) >= 0.7 * len(words)
+
+
 def find_images(tree: Optional[HtmlElement], url: str, lead: Optional[str] = None, ld_image: Any = None,
                 og_alt: Optional[str] = None, title: Optional[str] = None, resolve=None) -> list[dict]:
     """`lead`: the lead image URL (the `image` field); `ld_image`: the story's JSON-LD image value;
@@ -238,7 +246,7 @@ def find_images(tree: Optional[HtmlElement], url: str, lead: Optional[str] = Non
                 entry["caption"] = entry["caption"] or source["caption"]
                 entry["credit"] = entry["credit"] or source["credit"]
         alt = _norm(og_alt)
-        if not entry["caption"] and alt and _norm(title).casefold() != alt.casefold():
+        if not entry["caption"] and alt and not _repeats(alt, title):
             entry["caption"] = alt
         out.append(entry)
     seen = {_picture_key(e["url"]) for e in out} | {e["url"] for e in out}

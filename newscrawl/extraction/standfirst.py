@@ -23,10 +23,9 @@ import html as html_lib
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional, Union
+from typing import Iterable, NamedTuple, Optional, Union
 
 import lxml.html
 from lxml.html import HtmlElement
@@ -50,8 +49,7 @@ _BLOCK_TAGS = {"p", "li", "h2", "h3", "h4", "div"}
 _BOLD_TAGS = {"strong", "b"}
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     text: Optional[str]
     source: Optional[str]  # element, body, jsonld, og, meta; None when there is no summary
 
@@ -69,11 +67,13 @@ def _norm(text: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 
 
 def _plain(text: str) -> str:
     """A description as text: entities decoded, tags some CMSs leave in it removed."""
-    return _norm(_TAG.sub(" ", html_lib.unescape(text or "")))
+    text = _norm(_TAG.sub(" ", html_lib.unescape(text or "")))
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
 def _tokens(text: str) -> list[str]:
