@@ -20,12 +20,12 @@ from importlib import resources
 from typing import Any, Iterable, Optional, Union
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 _DATA = resources.files("newscrawl.extraction").joinpath("data/paywall.toml")
 _FALSE = {"false", "no", "0", "off"}
 _TRUE = {"true", "yes", "1", "on"}
-_MAX_CONTAINER_SCAN = 5000  # elements looked at for container classes
 
 
 @lru_cache(maxsize=1)
@@ -115,13 +115,18 @@ def _is_metered(metas: dict[str, str]) -> bool:
     return any(metas.get(k) == "metered" for k in ("article:content_tier", "og:article:content_tier"))
 
 
+# a cheap first pass in C: class attributes holding a word every lexicon class name contains
+_CONTAINER_HINT = etree.XPath(
+    "//*[contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'wall')"
+    " or contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'subscri')"
+    " or contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'locked')]")
+
+
 def _from_containers(tree: HtmlElement) -> Optional[bool]:
+    """A paywall box that shows text (not an empty placeholder, not inside a script or template)."""
     classes = _lexicon()["classes"]
-    for count, el in enumerate(tree.iter()):
-        if count > _MAX_CONTAINER_SCAN:
-            break
-        cls = el.get("class") if isinstance(el.tag, str) else None
-        if not cls or not classes.intersection(cls.lower().split()):
+    for el in _CONTAINER_HINT(tree)[:200]:
+        if not classes.intersection((el.get("class") or "").lower().split()):
             continue
         if any(a.tag in ("script", "template", "noscript") for a in el.iterancestors()):
             continue

@@ -28,6 +28,7 @@ from importlib import resources
 from typing import Iterable, NamedTuple, Optional, Union
 
 import lxml.html
+from lxml import etree
 from lxml.html import HtmlElement
 
 _DATA = resources.files("newscrawl.extraction").joinpath("data/standfirst.toml")
@@ -150,14 +151,12 @@ def _skipped(el: HtmlElement, stop: HtmlElement) -> bool:
     return False
 
 
-def _marked(el: HtmlElement, headline: HtmlElement) -> Optional[HtmlElement]:
+def _marked(el: HtmlElement, holds_headline: set) -> Optional[HtmlElement]:
     """The element (or a close ancestor not holding the headline) whose class names a standfirst."""
     lead, not_lead = _lexicon()
     node = el
     for _ in range(3):
-        if node is None or node.tag in ("article", "main", "body", "html", "header"):
-            return None
-        if headline in node.iterdescendants():
+        if node is None or node.tag in ("article", "main", "body", "html", "header") or node in holds_headline:
             return None
         toks, joined = _class_tokens(node)
         found = (toks | joined) & lead
@@ -194,16 +193,18 @@ def _under_headline(el: HtmlElement, headline: HtmlElement) -> bool:
     return el.getparent() is parent and el.tag in ("h2", "h3") or parent.tag == "hgroup" and el.getparent() is parent
 
 
-def _after(tree: HtmlElement, headline: HtmlElement) -> Iterable[HtmlElement]:
-    """Elements after the headline in document order (its own descendants skipped)."""
-    inside = set(headline.iterdescendants())
-    seen = False
-    for el in tree.iter():
-        if el is headline:
-            seen = True
-            continue
-        if seen and el not in inside and isinstance(el.tag, str):
-            yield el
+def _after(headline: HtmlElement) -> Iterable[HtmlElement]:
+    """Elements after the headline in document order (its own descendants skipped), without
+    walking the part of the page before it."""
+    node = headline
+    while node is not None:
+        for sibling in node.itersiblings():
+            if isinstance(sibling.tag, str):
+                yield sibling
+                for el in sibling.iterdescendants():
+                    if isinstance(el.tag, str):
+                        yield el
+        node = node.getparent()
 
 
 def _candidates(tree: HtmlElement, headline: Optional[HtmlElement], title: Optional[str] = None):
@@ -214,15 +215,18 @@ def _candidates(tree: HtmlElement, headline: Optional[HtmlElement], title: Optio
     stop = body if body is not None else tree
     running = 0
     done: set = set()
-    for count, el in enumerate(_after(tree, headline)):
+    holds_headline = set(headline.iterancestors())
+    for count, el in enumerate(_after(headline)):
         if count > _MAX_SCAN or running > _BODY_STARTED:
             return
         if el.tag not in _CANDIDATE_TAGS or _skipped(el, stop) or any(a in done for a in el.iterancestors()):
             continue
+        marked = _marked(el, holds_headline)
+        if marked is None and el.tag not in ("p", "h2", "h3") and not (el.tag == "div" and not len(el)):
+            continue  # a container or an inline element, unmarked: its blocks are looked at one by one
         text = _block_text(el)
         if not text:
             continue
-        marked = _marked(el, headline)
         if marked is not None and marked is not el:
             if marked in done:
                 continue
@@ -331,6 +335,9 @@ def _styled_apart(el: HtmlElement, following: list) -> bool:
     return not any(_signature(other) == sig for other, _ in following)
 
 
+_CAPTION_CLASS = etree.XPath("//*[contains(@class,'caption') or contains(@class,'Caption')]")
+
+
 def _captions(tree: HtmlElement) -> list[str]:
     """Image captions shown on the page (some CMSs fill the description with the lead image's)."""
     out = []
@@ -340,7 +347,7 @@ def _captions(tree: HtmlElement) -> list[str]:
             out.append(text)
         if len(out) >= 30:
             break
-    for el in tree.xpath("//*[contains(@class,'caption') or contains(@class,'Caption')]")[:30]:
+    for el in _CAPTION_CLASS(tree)[:30]:
         text = _norm(el.text_content())
         if text and len(text) < 600:
             out.append(text)
@@ -388,9 +395,11 @@ def find_summary(tree: Optional[HtmlElement], title: Optional[str] = None, body:
     if tree is None:
         return Summary(None, None)
     first_para = _first_paragraph(body)
-    captions = _captions(tree)
     descriptions = [(s, d) for s, d in page_descriptions(tree, jsonld_description)
-                    if not (title and _same_text(d, title)) and not _is_caption(d, captions)]
+                    if not (title and _same_text(d, title))]
+    if descriptions:
+        captions = _captions(tree)
+        descriptions = [(s, d) for s, d in descriptions if not _is_caption(d, captions)]
     headline = _headline(tree, title)
     unmarked: list[tuple[HtmlElement, str]] = []
     parts: list[str] = []
