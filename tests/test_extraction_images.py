@@ -2,8 +2,6 @@
 pixels / icons / sprites / placeholders; captions and credits from figures, JSON-LD, og:image:alt."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import lxml.html
 import pytest
 

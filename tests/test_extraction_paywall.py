@@ -69,7 +69,6 @@ def test_empty_and_broken_input():
 
 
 def test_demo_sites_never_paywalled():
-    from newscrawl.demo.server import load_manifest
     import newscrawl.demo
 
     root = Path(newscrawl.demo.__file__).parent / "sites"

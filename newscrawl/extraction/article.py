@@ -576,6 +576,7 @@ def extract_article(
     clock.lap("related links")
     article.images = find_images(tree, url, article.image, page.ld("image"), page.data.first("og:image:alt"),
                                  article.title, lambda value: resolve(value, page.data))
+    clock.lap("images")
     jsonld_body = text_of(page.ld("articleBody"))
     left_out: list[str] = []  # the standfirst the body extractor leaves out of the body
     paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
@@ -589,7 +590,7 @@ def extract_article(
     article.paywalled, paywall_source = find_paywalled(tree, page.article_ld, page.data.jsonld)
     if provenance is not None:
         provenance.update(summary=summary.source, paywalled=paywall_source)
-    clock.lap("summary, paywall, images")
+    clock.lap("summary, paywall")
     markup_languages = [text_of(page.ld("inLanguage")), page.data.html_lang,
                         page.data.first("content-language", "dc.language", "language", "og:locale")]
     sample = " ".join(filter(None, [article.title, (article.body or "")[:1000]]))  # enough for the detector

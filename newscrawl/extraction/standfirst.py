@@ -10,8 +10,8 @@ Sources, best first:
    paragraph (descriptions are often cut off: the element has the whole text).
 2. ``body``: the block the body extractor left out of the body as a standfirst (nothing the
    page says about the story is dropped).
-3. ``jsonld`` / ``og`` / ``meta``: JSON-LD ``description``, ``og:description``, ``<meta
-   name=description>``, unless it is a copy, cut off or whole, of the body's first
+3. ``og`` / ``jsonld`` / ``meta``: ``og:description``, JSON-LD ``description``, ``<meta
+   name=description>`` (see page_descriptions for the order), unless it is a copy, cut off or whole, of the body's first
    paragraph (the CMS default when an editor writes no standfirst).
 4. none: null.
 
@@ -94,13 +94,22 @@ def _class_tokens(el: HtmlElement) -> tuple[set[str], set[str]]:
 
 
 def _block_text(el: HtmlElement) -> str:
-    """The element's text; paragraphs / list items inside it become paragraphs."""
+    """The element's text; paragraphs / list items inside it become paragraphs. Of a box
+    holding several blocks, the leading run of blocks alike (the key points of a list, the
+    lead's paragraphs) is the standfirst; what follows (a sign-up box) is not."""
     blocks = [b for b in el.iter(*_BLOCK_TAGS) if b is not el and not any(
         c.tag in _BLOCK_TAGS for c in b.iterdescendants())]
     if len(blocks) >= 2:
-        parts = [_norm(b.text_content()) for b in blocks]
-        parts = [p for p in parts if p]
+        run = [b for b in blocks]
+        first_tag = blocks[0].tag
+        for i, b in enumerate(blocks):
+            if b.tag != first_tag:
+                run = blocks[:i]
+                break
+        parts = [p for p in (_norm(b.text_content()) for b in run) if p]
         if parts and sum(len(p) for p in parts) >= 0.8 * len(_norm(el.text_content())):
+            return "\n\n".join(parts)
+        if len(run) >= 2 and len(run) < len(blocks) and parts:
             return "\n\n".join(parts)
     return _norm(el.text_content())
 
@@ -251,10 +260,12 @@ def _candidates(tree: HtmlElement, headline: Optional[HtmlElement], title: Optio
 # --- descriptions ------------------------------------------------------------------------
 
 def page_descriptions(tree: HtmlElement, jsonld_description: Optional[str] = None) -> list[tuple[str, str]]:
-    """[(source, text)] of the page's descriptions, in the order they are trusted."""
+    """[(source, text)] of the page's descriptions, in the order they are trusted: og:description,
+    JSON-LD description, meta description. (OpenGraph first: where a page's JSON-LD and
+    OpenGraph descriptions differ, the JSON-LD one is more often a teaser written for another
+    use, an image caption or a search snippet; on the 26 such fundus-dev pages, 20 sites,
+    token-F1 against the standfirst 0.80 for og vs 0.49.)"""
     out: list[tuple[str, str]] = []
-    if jsonld_description:
-        out.append(("jsonld", _plain(jsonld_description)))
     metas: dict[str, str] = {}
     for meta in tree.iter("meta"):
         key = (meta.get("property") or meta.get("name") or "").strip().lower()
@@ -262,9 +273,13 @@ def page_descriptions(tree: HtmlElement, jsonld_description: Optional[str] = Non
             value = _plain(meta.get("content") or "")
             if value:
                 metas[key] = value
-    for key, source in (("og:description", "og"), ("description", "meta"), ("twitter:description", "meta")):
+    if "og:description" in metas:
+        out.append(("og", metas["og:description"]))
+    if jsonld_description:
+        out.append(("jsonld", _plain(jsonld_description)))
+    for key in ("description", "twitter:description"):
         if key in metas:
-            out.append((source, metas[key]))
+            out.append(("meta", metas[key]))
     return [(s, t) for s, t in out if t]
 
 
@@ -359,15 +374,6 @@ def _is_caption(description: str, captions: list[str]) -> bool:
                for c in captions)
 
 
-def _first_paragraph(body: Optional[str]) -> str:
-    if not body:
-        return ""
-    for para in body.split("\n\n"):
-        if para.strip():
-            return para
-    return ""
-
-
 def _same_text(a: str, b: str) -> bool:
     ta, tb = _tokens(a), _tokens(b)
     return bool(ta) and ta == tb
@@ -394,7 +400,6 @@ def find_summary(tree: Optional[HtmlElement], title: Optional[str] = None, body:
     body extractor left out as a standfirst, when it did."""
     if tree is None:
         return Summary(None, None)
-    first_para = _first_paragraph(body)
     descriptions = [(s, d) for s, d in page_descriptions(tree, jsonld_description)
                     if not (title and _same_text(d, title))]
     if descriptions:
