@@ -32,7 +32,7 @@ from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_l
 from newscrawl.extraction.decode import decode_html
 from newscrawl.extraction.images import find_images
 from newscrawl.extraction.paywall import find_paywalled
-from newscrawl.extraction.standfirst import body_without_summary, find_summary
+from newscrawl.extraction.standfirst import find_summary
 from newscrawl.extraction.language import choose_language, normalise as normalise_language
 from newscrawl.extraction.profiles import find_profile, select
 from newscrawl.extraction.structured import (PageData, collect, is_article, is_page, is_secondary, itemprop_value,
@@ -586,7 +586,6 @@ def extract_article(
     summary = find_summary(tree, article.title, article.body, text_of(page.ld("description")),
                            "\n\n".join(left_out) or None)
     article.summary = summary.text
-    article.body = body_without_summary(article.body, article.summary)
     article.paywalled, paywall_source = find_paywalled(tree, page.article_ld, page.data.jsonld)
     if provenance is not None:
         provenance.update(summary=summary.source, paywalled=paywall_source)

@@ -136,17 +136,23 @@ def _sentence_like(text: str) -> bool:
 
 
 def _headline(tree: HtmlElement, title: Optional[str]) -> Optional[HtmlElement]:
-    """The <h1> showing the headline (the first one when none matches the title)."""
+    """The heading showing the headline: an <h1> (else an <h2>/<h3>) holding most of the
+    title's words; without a title, the first <h1>. A logo set as <h1> is not it."""
+    key = set(_tokens(title or ""))
     h1s = [h for h in tree.iter("h1") if _norm(h.text_content())][:10]
-    if not h1s:
-        return None
-    if title:
-        key = set(_tokens(title))
-        for h in h1s:
+    if not key:
+        return h1s[0] if h1s else None
+    for tags in (("h1",), ("h2", "h3")):
+        for count, h in enumerate(tree.iter(*tags)):
+            if count >= 30:
+                break
             toks = set(_tokens(h.text_content()))
-            if key and len(toks & key) >= 0.7 * len(key):
+            common = len(toks & key)
+            # the headline, with or without a kicker the title has and the heading does not
+            if toks and (common >= 0.7 * len(key) and len(toks) <= 2 * len(key) + 10
+                         or len(toks) >= 2 and common >= 0.8 * len(toks) and common >= 0.4 * len(key)):
                 return h
-    return h1s[0]
+    return h1s[0] if len(h1s) == 1 and len(_tokens(h1s[0].text_content())) >= 4 else None
 
 
 def _skipped(el: HtmlElement, stop: HtmlElement) -> bool:
@@ -328,6 +334,23 @@ def copies_body_start(text: str, body: Optional[str]) -> bool:
     return any(copies_text(text, p) for p in paras)
 
 
+def _shingles(tokens: list[str], n: int = 4) -> set:
+    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+
+
+def copies_body_text(text: str, body: Optional[str]) -> bool:
+    """Is most of the text (its word 4-grams) found in the body: a copy of story text with a
+    prefix ("Share this on WhatsApp", "2 min read") or from a later paragraph?"""
+    if not body:
+        return False
+    toks = _cut(text)
+    if len(toks) < 8:
+        return False
+    mine = _shingles(toks)
+    theirs = _shingles(_tokens(body[:20000]))
+    return len(mine & theirs) >= 0.7 * len(mine)
+
+
 def _overlap(description: str, text: str) -> float:
     desc = _cut(description)
     if not desc:
@@ -342,12 +365,14 @@ def _signature(el: HtmlElement) -> tuple:
 
 def _styled_apart(el: HtmlElement, following: list) -> bool:
     """A block the description repeats, set apart from the story's paragraphs by its own
-    class (no paragraph after it looks like it): the standfirst, even when the body
-    extractor took it into the body. A first paragraph styled like the rest is not."""
+    class and its own box (no block after it looks like it or shares its parent): the
+    standfirst, even when the body extractor took it into the body. A first paragraph
+    styled like the rest, or sitting with them, is not."""
     if not el.get("class") or not following:
         return False
-    sig = _signature(el)
-    return not any(_signature(other) == sig for other, _ in following)
+    sig, parent = _signature(el), el.getparent()
+    # paragraphs after it in the same box are the story it begins, whatever their class
+    return not any(_signature(other) == sig or other.getparent() is parent for other, _ in following)
 
 
 _CAPTION_CLASS = etree.XPath("//*[contains(@class,'caption') or contains(@class,'Caption')]")
@@ -377,18 +402,6 @@ def _is_caption(description: str, captions: list[str]) -> bool:
 def _same_text(a: str, b: str) -> bool:
     ta, tb = _tokens(a), _tokens(b)
     return bool(ta) and ta == tb
-
-
-def body_without_summary(body: Optional[str], summary: Optional[str]) -> Optional[str]:
-    """The body without a first paragraph that repeats the standfirst (the page marked it as
-    the standfirst and the body extractor kept it too): the standfirst is said once."""
-    if not body or not summary:
-        return body
-    paras = body.split("\n\n")
-    first = summary.split("\n\n")[0]
-    if len(paras) > 1 and (_tokens(paras[0]) == _tokens(first) or copies_body_start(paras[0], summary)):
-        return "\n\n".join(paras[1:])
-    return body
 
 
 # --- the summary -------------------------------------------------------------------------
@@ -435,8 +448,8 @@ def find_summary(tree: Optional[HtmlElement], title: Optional[str] = None, body:
     for source, desc in descriptions:
         if len(_tokens(desc)) < 3:
             continue
-        if copies_body_start(desc, body):
-            return Summary(None, None)  # the CMS filled it from the first paragraph
+        if copies_body_start(desc, body) or copies_body_text(desc, body):
+            return Summary(None, None)  # the CMS filled it from the story's text
         return Summary(desc, source)
     return Summary(None, None)
 
