@@ -193,3 +193,24 @@ def test_dev_pages_without_a_standfirst_get_no_description_copied_from_the_body(
             truth_first = truth[url]["body"].split("\n\n")[0]
             assert not copies_body_start(article.summary, truth_first), url
     assert checked >= 30 and from_description >= 5
+
+
+def test_hostile_sizes_are_bounded():
+    huge = "word " * 5000
+    html = page(head=f'<meta property="og:description" content="{huge}">', top=f'<p class="lead">{huge}</p>')
+    assert summary_from_html(html, TITLE, body_of()) == (None, None)
+    deep = "<div>" * 3000 + "<p>x</p>" + "</div>" * 3000
+    assert summary_from_html(page(top=deep), TITLE, body_of()).text is None
+
+
+def test_standfirst_left_out_of_the_body_goes_to_summary():
+    import lxml.html
+
+    from newscrawl.extraction.standfirst import find_summary
+
+    tree = lxml.html.document_fromstring(page())
+    left_out = "A lead the body extractor recognised and left out of the body."
+    assert find_summary(tree, TITLE, body_of(), None, body_lead=left_out) == (left_out, "body")
+    # the page's own marked element comes first
+    tree = lxml.html.document_fromstring(page(top=f'<p class="lead">{DEK}</p>'))
+    assert find_summary(tree, TITLE, body_of(), None, body_lead=left_out) == (DEK, "element")

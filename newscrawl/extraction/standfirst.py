@@ -40,7 +40,8 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _MAX_SCAN = 400  # elements looked at after the headline
 _BODY_STARTED = 700  # characters of unmarked running text after the headline: the story has begun
 _BOLD_WITHIN = 150  # a paragraph in bold is the standfirst only before this much running text
-_MIN_CHARS, _MAX_CHARS = 25, 1500  # a standfirst is a sentence or a few, not a word and not the story
+_MIN_CHARS, _MAX_CHARS = 25, 1500
+_MAX_DESCRIPTION = 2000  # a longer "description" is the story pasted in, not a standfirst  # a standfirst is a sentence or a few, not a word and not the story
 
 _SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "figure",
               "figcaption", "form", "button", "select", "iframe", "a", "time", "picture", "video", "audio",
@@ -286,7 +287,7 @@ def page_descriptions(tree: HtmlElement, jsonld_description: Optional[str] = Non
     for key in ("description", "twitter:description"):
         if key in metas:
             out.append(("meta", metas[key]))
-    return [(s, t) for s, t in out if t]
+    return [(s, t) for s, t in out if t and len(t) <= _MAX_DESCRIPTION]
 
 
 def _cut(description: str) -> list[str]:
