@@ -161,8 +161,12 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
         # Link discovery reads the tree before extraction, which may prune it.
         result.links.extend(_listing_links(tree, url))
     if kind == ARTICLE or hints.extract_all:
+        provenance: dict = {}
         article = extract_article(tree, url, headers=headers, fetched_at=fetched_at, profiles=_profiles(url, hints),
-                                  hints=hints)
+                                  hints=hints, provenance=provenance)
+        result.counters[f"summary/{provenance.get('summary') or 'none'}"] += 1
+        paywalled = {True: "true", False: "false"}.get(article.paywalled, "unknown")
+        result.counters[f"paywalled/{paywalled}"] += 1
         if hints.clean:
             counts: Counter = Counter()
             article = clean_article(article, counts)
