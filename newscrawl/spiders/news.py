@@ -197,6 +197,8 @@ class NewsSpider(scrapy.Spider):
             if result.article is not None:
                 self._count("stories/found")
                 self._count(f"site/{registrable_domain(response.url)}/stories_found")
+                if result.article.paywalled:
+                    self._count(f"site/{registrable_domain(response.url)}/paywalled")
                 yield result.article
             related_depth = meta.get("nc_related_depth", 0)
             if related_depth < self.related_depth_limit:
