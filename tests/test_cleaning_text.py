@@ -1,6 +1,8 @@
 """Normalisation of titles and body text, and the article-level contract of clean_article."""
 from collections import Counter
 
+import pytest
+
 from newscrawl.cleaning import clean_article, clean_authors, clean_title, normalize_text
 from newscrawl.items import Article
 
@@ -101,3 +103,31 @@ def test_title_repeated_as_first_body_line_removed():
 def test_body_that_is_only_boilerplate_becomes_none():
     article = Article(url="u", title="T", body="Advertisement\n\nRead more: x")
     assert clean_article(article).body is None
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("عاجــــــل", "عاجل"),                      # elongation between joining letters
+    ("الصحـــة", "الصحة"),
+    ("قال لـ«الصباح» إن", "قال لـ«الصباح» إن"),  # connector before a quote
+    ("قال لــــ«الصباح»", "قال لـ«الصباح»"),      # a long connector becomes one
+    ("حكم لـ 5 سنوات", "حكم لـ 5 سنوات"),        # before a digit
+    ("بـ 2024", "بـ 2024"),
+    ("بـ٢٠٢٤", "بـ٢٠٢٤"),                        # Arabic-Indic digit
+    ("في تصريح لـ CNN", "في تصريح لـ CNN"),      # before Latin text
+    ("ولـ«الأهرام»", "ولـ«الأهرام»"),            # after the conjunction و
+    ("كلـــمة لـ", "كلمة ل"),                    # no quote/digit/Latin after: decoration
+])
+def test_tatweel_connector_kept_elongation_removed(raw, expected):
+    assert normalize_text(raw) == expected
+    assert normalize_text(normalize_text(raw)) == normalize_text(raw)
+
+
+def test_cleaned_body_with_connectors_is_stable():
+    body = ("قال الوزير لـ«الصباح» إن الحكم صدر لـ 5 سنوات بعد محاكمة طويــــلة استمرت أشهراً.\n\n"
+            "وأضاف بـ 2024 أن القرار نهائي ولا يقبل الطعن أمام أي محكمة أخرى في البلاد.")
+    article = clean_article(Article(url="https://example.com/a", title="عاجــــــل: حكم لـ 5 سنوات", body=body))
+    assert article.title == "عاجل: حكم لـ 5 سنوات"
+    assert "لـ«الصباح»" in article.body and "لـ 5" in article.body and "بـ 2024" in article.body
+    assert "طويلة" in article.body
+    again = clean_article(Article(url=article.url, title=article.title, body=article.body))
+    assert (again.title, again.body) == (article.title, article.body)

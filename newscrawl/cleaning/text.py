@@ -18,6 +18,12 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 TATWEEL = "\u0640"
+# Tatweel that is spelling, not decoration: the connector after a one-letter prefix (ل ب ك
+# و ف, also after و/ف: "ولـ") written before a quote, a digit or Latin text ("لـ«الصباح»", "لـ 5 سنوات", "بـ 2024",
+# "لـ CNN"). One connector is kept there; every other tatweel is elongation and goes.
+_TATWEEL_RUN = re.compile(
+    r"(?:(?<![\w\u0640])([\u0648\u0641]?[\u0644\u0628\u0643]|[\u0648\u0641]))?\u0640+"
+    r"(?=([ \u00a0]?[«\"'“‘0-9\u0660-\u0669\u06f0-\u06f9A-Za-z])?)")
 # C0/C1 controls except tab and newline (tabs become spaces below).
 _CONTROLS = re.compile("[\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]")
 # Every other line break becomes "\n"; the paragraph separator becomes a blank line.
@@ -40,13 +46,27 @@ def _decode_entities(text: str) -> str:
     return text
 
 
+def _remove_elongation(text: str) -> str:
+    """Tatweel removed as elongation (عاجــــــل -> عاجل), one kept as a prefix connector."""
+    if TATWEEL not in text:
+        return text
+
+    def replace(match: re.Match) -> str:
+        prefix, follower = match.group(1), match.group(2)
+        if prefix and follower:
+            return prefix + TATWEEL
+        return prefix or ""
+
+    return _TATWEEL_RUN.sub(replace, text)
+
+
 def _normalize_once(text: str, multiline: bool) -> str:
     text = _INVISIBLE.sub("", text)
     text = _decode_entities(text)
     text = _INVISIBLE.sub("", text)
     text = _PRESENTATION_FORMS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = unicodedata.normalize("NFC", text)
-    text = text.replace(TATWEEL, "")
+    text = _remove_elongation(text)
     text = _CONTROLS.sub("", text)
     text = text.replace("\u2029", "\n\n")
     text = _LINE_BREAKS.sub("\n", text)
