@@ -106,3 +106,64 @@ def test_today_and_yesterday_only_as_a_date_label():
     assert parse_arabic_date("أمس 10:30", FETCHED).iso() == "2026-01-07T10:30:00"  # local time, offset unknown
     assert parse_arabic_date("عربي اليوم", FETCHED) is None  # a site name, not "today"
     assert parse_arabic_date("قال الوزير اليوم إن الحكومة ستعلن الخطة الأسبوع المقبل", FETCHED) is None
+
+
+# --- calendars other than the Gregorian, and where a date is not -------------------------
+@pytest.mark.parametrize("text, iso", [
+    # Egyptian/Gulf, Levantine/Iraqi and Maghreb month names; Arabic-Indic and Persian digits
+    ("9 سبتمبر، 2024", "2024-09-09"),
+    ("٩ أيلول ٢٠٠٩", "2009-09-09"),
+    ("15 جانفي 2020", "2020-01-15"),
+    ("۱۲ مارس ۲۰۲۴", "2024-03-12"),
+    # Hijri beside a Gregorian date: the Gregorian one is read
+    ("الاثنين 1 رمضان 1445 هـ الموافق 11 مارس 2024", "2024-03-11"),
+    ("11 مارس 2024 م - 1 رمضان 1445 هـ", "2024-03-11"),
+    # Hijri alone: converted
+    ("الاثنين 1 رمضان 1445 هـ", "2024-03-11"),
+    ("20 رمضان 1430هـ", "2009-09-10"),
+    ("٣٠ ذو الحجة ١٤٤١", "2020-08-20"),
+    ("5 جمادى الآخرة 1446", "2024-12-07"),
+    # Solar Hijri (Persian pages)
+    ("۱ فروردین ۱۴۰۳", "2024-03-20"),
+    ("دوشنبه ۲۰ فروردین ۱۴۰۳", "2024-04-08"),
+    ("۱۱ دی ۱۳۹۹", "2020-12-31"),
+    ("۳۰ اسفند ۱۴۰۳", "2025-03-20"),
+])
+def test_visible_dates_in_every_calendar(text, iso):
+    assert parse_visible_date(text, None, FETCHED).iso() == iso
+
+
+@pytest.mark.parametrize("text", ["رمضان كريم 1445", "1 رمضان", "مهر و ماه ۱۴۰۳", "31 اسفند 1403"])
+def test_incomplete_or_impossible_calendar_dates_are_not_dates(text):
+    assert parse_visible_date(text, None, FETCHED) is None
+
+
+def test_calendar_conversions_known_days():
+    from newscrawl.extraction.dates import hijri_to_gregorian, solar_hijri_to_gregorian
+    assert solar_hijri_to_gregorian(1402, 1, 1) == (2023, 3, 21)
+    assert solar_hijri_to_gregorian(1403, 12, 30) == (2025, 3, 20)  # 1403 is a leap year
+    assert hijri_to_gregorian(1445, 9, 1) == (2024, 3, 11)
+
+
+def _page(date_markup: str, url: str = "https://example.com/story/a-long-story-about-the-harbour") -> str:
+    body = "".join(f"<p>{'The harbour council met again and the budget was discussed at length. ' * 6}</p>" for _ in range(4))
+    return (f"<html><head><title>A story</title></head><body><article><h1>The harbour budget story</h1>"
+            f"{date_markup}{body}</article></body></html>")
+
+
+def test_a_date_only_in_a_comment_is_not_a_date():
+    from newscrawl.extraction import extract_article
+    html = _page('<div class="date"><!-- 2023-05-04 --></div><!-- published 12 March 2024 -->')
+    assert extract_article(html, "https://example.com/story/a-long-story-about-the-harbour", fetched_at=FETCHED).date is None
+
+
+def test_url_date_is_the_fallback_when_the_page_shows_none():
+    from newscrawl.extraction import extract_article
+    url = "https://example.ir/news/2024/04/08/harbour-budget-story"
+    assert extract_article(_page(""), url, fetched_at=FETCHED).date == "2024-04-08"
+
+
+def test_solar_hijri_only_page_date_converted():
+    from newscrawl.extraction import extract_article
+    html = _page('<div class="date">دوشنبه ۲۰ فروردین ۱۴۰۳</div>').replace("<html>", '<html lang="fa" dir="rtl">')
+    assert extract_article(html, "https://example.ir/news/123456/harbour-budget-story", fetched_at=FETCHED).date == "2024-04-08"

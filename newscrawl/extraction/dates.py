@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from importlib import resources
@@ -21,7 +21,9 @@ from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, TATWEEL
 FUTURE_TOLERANCE = timedelta(hours=14)
 EARLIEST_YEAR = 1990
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Digits of both Arabic-Indic sets, and the Persian yeh / kaf and alef maksura read as the
+# Arabic letters (Persian month names, "جمادى" / "جمادي").
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹یکى", "01234567890123456789يكي")
 _ARABIC_MARKS = re.compile(f"[{DIACRITICS_CLASS}{TATWEEL}{BIDI_MARKS_CLASS}]")
 
 _ISO_RE = re.compile(
@@ -46,6 +48,11 @@ def _lexicon() -> dict:
     months = {_normalise_arabic(k): v for k, v in data["months"]["ar"].items()}
     # longest names first so "كانون الثاني" wins over a bare "كانون"
     month_re = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(sorted(map(re.escape, months), key=len, reverse=True)))
+    calendars = {}
+    for calendar in ("hijri", "solar"):
+        names = {_normalise_arabic(k): v for k, v in data["months"][calendar].items()}
+        calendars[calendar] = (names, re.compile(
+            r"(?<!\w)(%s)(?!\w)" % "|".join(sorted(map(re.escape, names), key=len, reverse=True))))
     relative = {_normalise_arabic(k): v for k, v in data["relative"]["ar"].items()}
     markers = [_normalise_arabic(m) for m in data["relative_markers"]["ar"]]
     relative_re = re.compile(
@@ -61,7 +68,7 @@ def _lexicon() -> dict:
     month_day_year = re.compile(
         r"(?<![^\W\d_])(%s)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})(?!\d)" % names, re.I)
     modified = re.compile(r"^\W*(?:%s)\b" % "|".join(map(re.escape, data["modified_markers"]["words"])), re.I)
-    return {"months": months, "month_re": month_re, "relative": relative, "relative_re": relative_re,
+    return {"months": months, "month_re": month_re, "calendars": calendars, "relative": relative, "relative_re": relative_re,
             "days_back": days_back, "days_re": days_re, "latin": latin, "dmy": day_month_year,
             "mdy": month_day_year, "modified": modified}
 
@@ -201,6 +208,9 @@ def parse_arabic_date(text: str, fetched_at: Optional[datetime] = None) -> Optio
     numeric = _numeric_date(norm)
     if numeric:
         return numeric
+    converted = _other_calendar_date(norm, lex)
+    if converted:
+        return converted
     if fetched_at is not None and len(norm) <= 40:
         match = lex["days_re"].search(norm)
         if match:
@@ -210,6 +220,70 @@ def parse_arabic_date(text: str, fetched_at: Optional[datetime] = None) -> Optio
             # the clock time is the site's local time, whose offset the text does not give
             return _make(day.year, day.month, day.day, hh, mm if hh is not None else None)
     return None
+
+
+# Years each calendar's dates are believed in (EARLIEST_YEAR onwards).
+_CALENDAR_YEARS = {"hijri": r"(1[34]\d{2})", "solar": r"(1[34]\d{2})"}
+
+
+def _other_calendar_date(norm: str, lex: dict) -> Optional[ParsedDate]:
+    """A Hijri or Solar Hijri date ("5 رمضان 1445 هـ", "۱ فروردین ۱۴۰۳") as its Gregorian day.
+    Only reached when the text gives no Gregorian date: beside one, the Gregorian one wins."""
+    for calendar, (names, month_re) in lex["calendars"].items():
+        for match in month_re.finditer(norm):
+            day = re.search(r"(\d{1,2})\s*$", norm[: match.start()])
+            year = re.match(r"\s*,?\s*%s(?!\d)" % _CALENDAR_YEARS[calendar], norm[match.end():])
+            if not (day and year):
+                continue
+            convert = hijri_to_gregorian if calendar == "hijri" else solar_hijri_to_gregorian
+            try:
+                y, m, d = convert(int(year.group(1)), names[match.group(1)], int(day.group(1)))
+            except ValueError:
+                continue
+            return _make(y, m, d)
+    return None
+
+
+def hijri_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
+    """The tabular Islamic calendar (civil epoch, 16 July 622 Julian); Umm al-Qura and
+    sighted months differ from it by a day at most in most months."""
+    if not (1 <= month <= 12 and 1 <= day <= 30):
+        raise ValueError("not a Hijri date")
+    epoch = date(622, 7, 19).toordinal()  # 16 July 622 Julian, proleptic Gregorian
+    ordinal = (epoch - 1 + (year - 1) * 354 + (3 + 11 * year) // 30
+               + 29 * (month - 1) + month // 2 + day)
+    value = date.fromordinal(ordinal)
+    return value.year, value.month, value.day
+
+
+def solar_hijri_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]:
+    """The Solar Hijri (Jalali) calendar of Iran and Afghanistan, by its 33-year cycle
+    arithmetic (exact for 1178-1633 SH)."""
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        raise ValueError("not a Solar Hijri date")
+    jy = year + 1595
+    days = -355668 + 365 * jy + (jy // 33) * 8 + ((jy % 33) + 3) // 4 + day
+    days += (month - 1) * 31 if month < 7 else (month - 7) * 30 + 186
+    gy = 400 * (days // 146097)
+    days %= 146097
+    if days > 36524:
+        days -= 1
+        gy += 100 * (days // 36524)
+        days %= 36524
+        if days >= 365:
+            days += 1
+    gy += 4 * (days // 1461)
+    days %= 1461
+    if days > 365:
+        gy += (days - 1) // 365
+        days = (days - 1) % 365
+    gd = days + 1
+    leap = (gy % 4 == 0 and gy % 100 != 0) or gy % 400 == 0
+    for gm, length in enumerate((31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31), 1):
+        if gd <= length:
+            return gy, gm, gd
+        gd -= length
+    raise ValueError("not a Solar Hijri date")
 
 
 def _numeric_date(text: str, month_first: bool = False) -> Optional[ParsedDate]:
