@@ -19,7 +19,10 @@ def site_file(site: str, path: str) -> Path:
     root = SITES_ROOT / site
     path, _, query = path.partition("?")
     if query:
-        return root / path.lstrip("/") / "__query__" / f"{query}.html"
+        target = root / path.lstrip("/")
+        if path.endswith("/") or target.is_dir():
+            return target / "__query__" / f"{query}.html"
+        return target.parent / "__query__" / target.name / f"{query}.html"  # /news.php?id=1
     rel = path.lstrip("/")
     candidate = root / rel
     if not rel or path.endswith("/") or candidate.is_dir():

@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from newscrawl.discovery.links import as_tree, base_url, absolute, CHROME_XPATH
+from newscrawl.discovery.site_memory import pattern_kind, template_is_story
 from newscrawl.discovery.urls import is_page_number_url, url_shape
+from newscrawl.extraction.dates import looks_like_date_line
 
 ARTICLE = "article"
 LISTING = "listing"
@@ -93,9 +95,10 @@ def _run_text(el) -> tuple[int, int]:
     return chars, link_chars
 
 
-def text_profile(tree, url: str) -> dict:
+def text_profile(tree, url: str, site_hints: dict | None = None, with_block: bool = False):
     """Runs of text outside the page chrome: paragraphs (<p>, or <div>/<td> text with <br>),
-    and which container holds them."""
+    and which container holds them. With `with_block`, also returns the container of the
+    main block (or None)."""
     chrome = set(tree.xpath(CHROME_XPATH))
     long_paragraphs = 0
     paragraph_chars = 0
@@ -118,12 +121,91 @@ def text_profile(tree, url: str) -> dict:
     story_links = 0
     for a in tree.iter("a"):
         href = absolute(a.get("href"), base)
-        if href and href != url and url_shape(href) == "article":
+        if href and href != url and url_shape(href, site_hints) == "article":
             story_links += 1
     # A story's paragraphs are siblings in one container; a listing's teasers sit one per card.
     main_block_chars = max(per_container.values(), default=0)
-    return {"long_paragraphs": long_paragraphs, "paragraph_chars": paragraph_chars,
-            "main_block_chars": main_block_chars, "story_links": story_links}
+    profile = {"long_paragraphs": long_paragraphs, "paragraph_chars": paragraph_chars,
+               "main_block_chars": main_block_chars, "story_links": story_links}
+    if with_block:
+        block = max(per_container, key=per_container.get) if per_container else None
+        return profile, block
+    return profile
+
+
+# --- the page's own shape, without metadata -----------------------------------------------
+HEADLINE_TAGS = ("h1", "h2", "h3", "b", "strong", "font", "span", "div", "td")
+HEADLINE_CHARS = (12, 250)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _inside_link(el) -> bool:
+    return el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()) or next(el.iter("a"), None) is not None
+
+
+def block_shape(block) -> dict:
+    """What surrounds the main block of running text: a headline before or at its top that is
+    not a link (a listing's titles are links), a date line near it, its link density, and
+    whether it is one of several look-alike siblings (a listing's cards)."""
+    if block is None:
+        return {"headline": False, "date_line": False, "block_link_ratio": 1.0, "repeated_blocks": 0, "template": None}
+    scope = block
+    for _ in range(2):  # the headline and date line sit in the block or just above it
+        parent = scope.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        scope = parent
+    headline = False
+    date_line = False
+    seen = 0
+    for el in scope.iter(*HEADLINE_TAGS):
+        seen += 1
+        if seen > 200:
+            break
+        if el.tag in ("span", "div", "td", "font"):
+            marker = ((el.get("class") or "") + " " + (el.get("id") or "")).lower()
+            if not (("title" in marker or "headline" in marker) or (el.tag == "font" and (el.get("size") or "") in ("4", "5", "6", "+1", "+2", "+3"))):
+                continue
+        text = _clean(el.text_content())
+        if HEADLINE_CHARS[0] <= len(text) <= HEADLINE_CHARS[1] and not _inside_link(el):
+            headline = True
+            break
+    for i, text in enumerate(scope.itertext()):
+        if i > 80:
+            break
+        text = text.strip()
+        if 6 <= len(text) <= 120 and looks_like_date_line(text):
+            date_line = True
+            break
+    all_chars = len(_clean(block.text_content())) or 1
+    link_chars = sum(len(_clean(a.text_content())) for a in block.iter("a"))
+    repeated = 0
+    card = block
+    for _ in range(2):  # the card itself, or its row (<tr><td class=item>)
+        parent = card.getparent()
+        if parent is None:
+            break
+        repeated = max(repeated, sum(1 for sib in parent if sib is not card and sib.tag == card.tag
+                                     and (sib.get("class") or "") == (card.get("class") or "")
+                                     and next(sib.iter("a"), None) is not None))
+        card = parent
+    return {"headline": headline, "date_line": date_line, "block_link_ratio": round(link_chars / all_chars, 3),
+            "repeated_blocks": repeated, "template": template_signature(block)}
+
+
+def template_signature(block) -> str:
+    """Where the main block sits in the page: tag and first class of it and its ancestors.
+    A site's story pages share it; its listings and static pages mostly do not."""
+    parts = []
+    for el in [block, *block.iterancestors()]:
+        if not isinstance(el.tag, str):
+            continue
+        cls = (el.get("class") or "").split()
+        parts.append(el.tag + ("." + cls[0] if cls else ""))
+    return ">".join(reversed(parts))[-300:]
 
 
 def has_date_signal(tree) -> bool:
@@ -133,12 +215,16 @@ def has_date_signal(tree) -> bool:
     )
 
 
-def classify_page(page, url: str) -> PageClass:
+def classify_page(page, url: str, site_hints: dict | None = None) -> PageClass:
+    """The page's kind from its structured data, its shape and its URL; `site_hints` (a
+    `SiteMemory.snapshot()`) adds what the crawl has learnt of the site. No metadata is
+    needed: a story is one long block of running text under a headline."""
     tree = as_tree(page)
     types = jsonld_types(tree)
     og_type = (_meta(tree, "og:type") or "").lower()
-    shape = url_shape(url)
-    profile = text_profile(tree, url)
+    shape = url_shape(url, site_hints)
+    learnt = pattern_kind(site_hints, url)
+    profile, block = text_profile(tree, url, site_hints, with_block=True)
     signals = {"jsonld_types": sorted(types), "og_type": og_type, "url_shape": shape, **profile}
     # Enough running text in one container to be a story rather than a card of a listing.
     dense = profile["main_block_chars"] >= 600
@@ -146,8 +232,8 @@ def classify_page(page, url: str) -> PageClass:
     if types & NOT_STORY_TYPES and not types & ARTICLE_TYPES:
         return PageClass(OTHER if not profile["story_links"] >= 5 else LISTING, signals)
     # Page 2+ of a listing, unless the page is plainly one long text (a story URL that
-    # carries its listing's ?page= parameter).
-    if is_page_number_url(url) and profile["main_block_chars"] < 1500:
+    # carries its listing's ?page= parameter) or the site's stories have this URL shape (?p=N).
+    if is_page_number_url(url) and profile["main_block_chars"] < 1500 and learnt != ARTICLE:
         return PageClass(LISTING, signals)
     # Structured data says story: trust it when there is some running text (a listing page
     # sometimes carries an ItemList of Article entries).
@@ -158,6 +244,20 @@ def classify_page(page, url: str) -> PageClass:
     # One long run of text is a story whatever its URL looks like (the home page aside).
     if profile["main_block_chars"] >= 2500 and urlsplit(url).path.strip("/"):
         return PageClass(ARTICLE, signals)
+    # No metadata: the page's own shape. A headline that is not a link, a date line, and one
+    # block of running text with few links that is not one card among look-alike cards.
+    if profile["main_block_chars"] >= 150 and not types & LISTING_TYPES:
+        shape_signals = block_shape(block)
+        signals.update(shape_signals)
+        own_block = shape_signals["block_link_ratio"] < 0.25 and shape_signals["repeated_blocks"] < 2
+        if own_block and shape_signals["headline"] and learnt != LISTING:
+            if dense and shape_signals["date_line"]:
+                return PageClass(ARTICLE, signals)
+            if profile["main_block_chars"] >= 300 and shape_signals["date_line"]:
+                return PageClass(ARTICLE, signals)
+            # Short stories (wire briefs): the site's habits vouch for them.
+            if learnt == ARTICLE or template_is_story(site_hints, shape_signals["template"]):
+                return PageClass(ARTICLE, signals)
     if profile["story_links"] >= 3 or types & LISTING_TYPES or shape == "listing":
         return PageClass(LISTING, signals)
     return PageClass(OTHER, signals)

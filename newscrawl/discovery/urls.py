@@ -38,6 +38,11 @@ PAGE_NUMBER_RE = re.compile(r"(?:/(?:page|seite|pagina|p)/(?:[2-9]|\d{2,})/?$|[?
 DATE_IN_PATH_RE = re.compile(r"/(?:19|20)\d{2}[/-](?:0?[1-9]|1[0-2])(?:[/-](?:0?[1-9]|[12]\d|3[01]))?(?:/|[-_])")
 LONG_ID_RE = re.compile(r"(?:^|[/_.-])\d{4,}(?:[/_.-]|$)")
 ARTICLE_SUFFIX_RE = re.compile(r"\.(?:s?html?|php|aspx?|cms)$", re.I)
+# Query parameters that carry a story's id on sites of every age (news.php?id=23063, /?p=123,
+# node.php?nid=5, show.asp?article=77): story-shaped when they are the site's pattern.
+ID_QUERY_RE = re.compile(
+    r"(?:^|&)(?:id|p|nid|aid|sid|article|articleid|article_id|newsid|news_id|story|storyid|story_id|"
+    r"itemid|item_id|postid|post_id|contentid|content_id|no|num)=\d+(?:&|$)", re.I)
 
 
 def is_crawlable(url: str) -> bool:
@@ -69,12 +74,45 @@ def is_page_number_url(url: str) -> bool:
     return bool(PAGE_NUMBER_RE.search(parts.path + ("?" + parts.query if parts.query else "")))
 
 
-def url_shape(url: str) -> str:
-    """'article', 'listing' or 'unknown', from the URL alone."""
+def has_id_query(url: str) -> bool:
+    """A query string naming one item by a numeric id (?id=, ?p=, ?nid=, ?article= ...)."""
+    return bool(ID_QUERY_RE.search(urlsplit(url).query))
+
+
+def url_pattern(url: str) -> str:
+    """The shape a site gives a kind of URL, for learning which shapes are its stories:
+    digits become '#', slugs '*', and the query keeps its parameter names only.
+    '/news.php?id=23063' -> '/news.php?id'; '/2024/05/01/storm-hits-coast.html' -> '/#/#/#/*.html'."""
+    parts = urlsplit(url)
+    segments = []
+    for segment in (parts.path or "/").split("/")[1:]:
+        stem, dot, ext = segment.rpartition(".") if re.fullmatch(r"[^.]+\.[A-Za-z]{2,5}", segment) else (segment, "", "")
+        if re.fullmatch(r"\d+", stem):
+            stem = "#"
+        elif "-" in stem or "_" in stem or len(stem) > 24 or re.search(r"\d{3,}", stem):
+            stem = "*"
+        segments.append(stem + dot + ext)
+    keys = sorted({kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv})
+    return "/" + "/".join(segments) + ("?" + "&".join(keys) if keys else "")
+
+
+def url_shape(url: str, site_hints: dict | None = None) -> str:
+    """'article', 'listing' or 'unknown', from the URL alone, or with what the crawl has
+    learnt of its site (`site_hints`, newscrawl.discovery.site_memory.SiteMemory.snapshot())."""
+    if site_hints:
+        from newscrawl.discovery.site_memory import pattern_kind
+
+        learnt = pattern_kind(site_hints, url)
+        if learnt:
+            return learnt
     parts = urlsplit(url)
     path = parts.path or "/"
     if is_page_number_url(url):
         return "listing"
+    if parts.query and has_id_query(url):
+        # news.php?id=23063, /?p=123: a story or a page of the site's own; the page decides
+        # (and the site's memory, once it has seen a few).
+        return "unknown"
     segments = [s for s in path.split("/") if s]
     last = segments[-1] if segments else ""
     slug_words = len(re.findall(r"[^\W_]+", re.sub(ARTICLE_SUFFIX_RE, "", last)))

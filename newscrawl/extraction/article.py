@@ -31,6 +31,7 @@ from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_l
                                         parse_machine_date, parse_visible_date)
 from newscrawl.extraction.decode import decode_html
 from newscrawl.extraction.images import find_images
+from newscrawl.extraction.legacy import fill_from_legacy, read_legacy_layout
 from newscrawl.extraction.paywall import find_paywalled
 from newscrawl.extraction.standfirst import find_summary
 from newscrawl.extraction.language import choose_language, normalise as normalise_language
@@ -573,6 +574,9 @@ def extract_article(
     article.image = extract_image(page)
     clock.lap("metadata")
     article.related_urls = _related(tree, url)  # before the body extractor, in case it prunes the tree
+    legacy = read_legacy_layout(tree, url) if not page.data.jsonld else None  # table/<br> pages
+    if legacy:
+        fill_from_legacy(article, legacy, fetched_at, machine_date=bool(page.data.all(*PUBLISHED_META)))
     clock.lap("related links")
     article.images = find_images(tree, url, article.image, page.ld("image"), page.data.first("og:image:alt"),
                                  article.title, lambda value: resolve(value, page.data))
@@ -582,6 +586,8 @@ def extract_article(
     paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
                                              profile=page.profile, standfirst=left_out)
     article.body = "\n\n".join(p for p in paragraphs if p and p.strip()) or None
+    if legacy and legacy.body:
+        article.body = legacy.body
     clock.lap("body")
     summary = find_summary(tree, article.title, article.body, text_of(page.ld("description")),
                            "\n\n".join(left_out) or None)

@@ -201,7 +201,7 @@ def parse_arabic_date(text: str, fetched_at: Optional[datetime] = None) -> Optio
         month = lex["months"][match.group(1)]
         before, after = norm[: match.start()], norm[match.end():]
         day = re.search(r"(\d{1,2})\s*$", before)
-        year = re.match(r"\s*,?\s*((?:19|20)\d{2})", after)
+        year = re.match(r"\s*[,،]?\s*((?:19|20)\d{2})", after)
         if day and year:
             hh, mm = _time_of(after[year.end():] + " " + before[: day.start()])
             return _make(year.group(1), month, day.group(1), hh, mm if hh is not None else None)
@@ -232,7 +232,7 @@ def _other_calendar_date(norm: str, lex: dict) -> Optional[ParsedDate]:
     for calendar, (names, month_re) in lex["calendars"].items():
         for match in month_re.finditer(norm):
             day = re.search(r"(\d{1,2})\s*$", norm[: match.start()])
-            year = re.match(r"\s*,?\s*%s(?!\d)" % _CALENDAR_YEARS[calendar], norm[match.end():])
+            year = re.match(r"\s*[,،]?\s*%s(?!\d)" % _CALENDAR_YEARS[calendar], norm[match.end():])
             if not (day and year):
                 continue
             convert = hijri_to_gregorian if calendar == "hijri" else solar_hijri_to_gregorian
@@ -325,6 +325,16 @@ def parse_visible_date(text: str, language: Optional[str], fetched_at: Optional[
     if parsed:
         return parsed
     return _dateparser(text, language, fetched_at)
+
+
+def looks_like_date_line(text: str) -> bool:
+    """A short visible text that is a date in any form the fast paths read (no dateparser, no
+    relative times): cheap enough to run on every short text of a page while classifying it."""
+    if not text or len(text) > 120 or not re.search(r"\d|[\u0660-\u0669\u06f0-\u06f9]", text):
+        return False
+    text = " ".join(text.split())
+    return bool(parse_iso(text) or (re.search(r"[\u0600-\u06ff]", text) and parse_arabic_date(text))
+                or parse_month_name_date(text) or _numeric_date(text))
 
 
 def is_modified_label(text: str) -> bool:
