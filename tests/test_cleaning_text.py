@@ -116,6 +116,9 @@ def test_body_that_is_only_boilerplate_becomes_none():
     ("في تصريح لـ CNN", "في تصريح لـ CNN"),      # before Latin text
     ("ولـ«الأهرام»", "ولـ«الأهرام»"),            # after the conjunction و
     ("كلـــمة لـ", "كلمة ل"),                    # no quote/digit/Latin after: decoration
+    ("26 ذو الحجة 1441 هـ", "26 ذو الحجة 1441 هـ"),  # the Hijri abbreviation
+    ("2020 مـ - 1441 هـــ", "2020 مـ - 1441 هـ"),
+    ("هــذا مـــوضوع", "هذا موضوع"),              # ه and م starting a word: elongation
 ])
 def test_tatweel_connector_kept_elongation_removed(raw, expected):
     assert normalize_text(raw) == expected

@@ -18,12 +18,14 @@ _INVISIBLE = re.compile(
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
 TATWEEL = "\u0640"
-# Tatweel that is spelling, not decoration: the connector after a one-letter prefix (ل ب ك
-# و ف, also after و/ف: "ولـ") written before a quote, a digit or Latin text ("لـ«الصباح»", "لـ 5 سنوات", "بـ 2024",
-# "لـ CNN"). One connector is kept there; every other tatweel is elongation and goes.
+# Tatweel that is spelling, not decoration: the connector after a one-letter prefix (ل ب ك و ف,
+# also "ولـ") before a quote, a digit or Latin text ("لـ«الصباح»", "لـ 5 سنوات", "بـ 2024",
+# "لـ CNN"), and the calendar abbreviations "هـ" / "مـ" after a date ("1441 هـ"). One tatweel
+# is kept there; every other one is elongation between letters and goes (عاجــــل -> عاجل).
 _TATWEEL_RUN = re.compile(
-    r"(?:(?<![\w\u0640])([\u0648\u0641]?[\u0644\u0628\u0643]|[\u0648\u0641]))?\u0640+"
-    r"(?=([ \u00a0]?[«\"'“‘0-9\u0660-\u0669\u06f0-\u06f9A-Za-z])?)")
+    r"(?:(?<![\w\u0640])([\u0648\u0641]?[\u0644\u0628\u0643]|[\u0648\u0641]|[\u0647\u0645]))?\u0640+"
+    r"(?=([ \u00a0]?[«\"'“‘0-9\u0660-\u0669\u06f0-\u06f9A-Za-z])?)(?=(\w)?)")
+_ABBREVIATIONS = ("\u0647", "\u0645")
 # C0/C1 controls except tab and newline (tabs become spaces below).
 _CONTROLS = re.compile("[\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]")
 # Every other line break becomes "\n"; the paragraph separator becomes a blank line.
@@ -52,7 +54,9 @@ def _remove_elongation(text: str) -> str:
         return text
 
     def replace(match: re.Match) -> str:
-        prefix, follower = match.group(1), match.group(2)
+        prefix, follower, letter = match.group(1), match.group(2), match.group(3)
+        if prefix in _ABBREVIATIONS:
+            return prefix + (TATWEEL if not letter else "")
         if prefix and follower:
             return prefix + TATWEEL
         return prefix or ""
