@@ -246,7 +246,8 @@ def classify_page(page, url: str, site_hints: dict | None = None) -> PageClass:
         return PageClass(ARTICLE, signals)
     # No metadata: the page's own shape. A headline that is not a link, a date line, and one
     # block of running text with few links that is not one card among look-alike cards.
-    if profile["main_block_chars"] >= 150 and not types & LISTING_TYPES:
+    # (A one-line flash is enough when the site's stories have this URL shape.)
+    if profile["main_block_chars"] >= (RUN_MIN_CHARS if learnt == ARTICLE else 150) and not types & LISTING_TYPES:
         shape_signals = block_shape(block)
         signals.update(shape_signals)
         own_block = shape_signals["block_link_ratio"] < 0.25 and shape_signals["repeated_blocks"] < 2
