@@ -52,6 +52,7 @@ class PageHints:
     profile: Optional[str] = None  # a bundled site profile named by the site list
     clean: bool = True  # False: the extracted fields without the cleaning stage (`extract --no-clean`)
     extract_all: bool = False  # extract whatever the page's kind (`extract` over saved story pages)
+    site: Optional[dict] = None  # what the crawl has learnt of the page's site (SiteMemory.snapshot())
 
 
 @dataclass
@@ -70,6 +71,7 @@ class PageResult:
     links: list[Link] = field(default_factory=list)
     counters: Counter = field(default_factory=Counter)  # stats keys -> increments
     error: Optional[str] = None
+    template: Optional[str] = None  # where the main block of text sits (the site memory learns story templates)
 
 
 def process_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
@@ -153,13 +155,14 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
         result = PageResult(url, EMPTY)
         result.counters["pages/empty"] += 1
         return result
-    kind = classify_page(tree, url).kind
-    result = PageResult(url, kind)
+    page_class = classify_page(tree, url, site_hints=hints.site)
+    kind = page_class.kind
+    result = PageResult(url, kind, template=page_class.signals.get("template"))
     result.counters[f"pages/{kind}"] += 1
     result.links.extend(Link(u, FEED_LINK) for u in find_feeds(tree, url))
     if kind != ARTICLE:
         # Link discovery reads the tree before extraction, which may prune it.
-        result.links.extend(_listing_links(tree, url))
+        result.links.extend(_listing_links(tree, url, hints.site))
     if kind == ARTICLE or hints.extract_all:
         provenance: dict = {}
         article = extract_article(tree, url, headers=headers, fetched_at=fetched_at, profiles=_profiles(url, hints),
@@ -178,9 +181,10 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
     return result
 
 
-def _listing_links(tree, url: str) -> list[Link]:
+def _listing_links(tree, url: str, site_hints: Optional[dict] = None) -> list[Link]:
     """A listing's (or other page's) links by role: pagination first, then every on-page link
-    typed by its URL's shape. Which of them are on the crawl's sites is the spider's business."""
+    typed by its URL's shape (and the site's story shapes, once learnt). Which of them are on
+    the crawl's sites is the spider's business."""
     pagination = find_pagination(tree, url)
     links = [Link(u, PAGINATION) for u in pagination]
     seen = set(pagination)
@@ -192,7 +196,7 @@ def _listing_links(tree, url: str) -> list[Link]:
             links.append(Link(link_url, SITEMAP_LINK))
         elif looks_like_feed(link_url):
             links.append(Link(link_url, FEED_LINK))
-        elif url_shape(link_url) == "article":
+        elif url_shape(link_url, site_hints) == "article":
             links.append(Link(link_url, STORY))
         else:
             links.append(Link(link_url, LISTING_LINK))

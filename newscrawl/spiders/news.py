@@ -19,8 +19,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 
 from newscrawl.dates import parse_listed_date, parse_since
 from newscrawl.urls import host_of, registrable_domain, strip_tracking
-from newscrawl.page import (ARTICLE, FEED_LINK, LISTING_LINK, PAGINATION, RELATED, SITEMAP_LINK, STORY, Link,
-                            PageHints, PageResult)
+from newscrawl.discovery.site_memory import SiteMemory
+from newscrawl.page import (ARTICLE, FEED_LINK, LISTING, LISTING_LINK, OTHER, PAGINATION, RELATED, SITEMAP_LINK, STORY,
+                            Link, PageHints, PageResult)
 from newscrawl.workers import PagePool, default_workers
 
 # Priorities: stories before more listings, so a bounded crawl spends its pages on stories.
@@ -61,6 +62,7 @@ class NewsSpider(scrapy.Spider):
         self.site_hosts = {host_of(u) for u in self.start_urls}
         self._sitemaps_requested: set[str] = set()
         self._pool: Optional[PagePool] = None
+        self.site_memory: dict[str, SiteMemory] = {}  # registrable domain -> what the crawl learnt of it
 
     @classmethod
     def update_settings(cls, settings):
@@ -170,13 +172,18 @@ class NewsSpider(scrapy.Spider):
     async def parse_sitemap(self, response: Response) -> list:
         return await self.handle_page(response)
 
+    def site_memory_of(self, url: str) -> SiteMemory:
+        """What the crawl has learnt of a site: updated here from results, sent out as hints."""
+        return self.site_memory.setdefault(registrable_domain(url), SiteMemory())
+
     def hints_for(self, response: Response) -> PageHints:
         """What the crawl knows of this page before it is parsed: inputs of the page function."""
         listed = response.meta.get("nc_listed") or {}
         site = self.site_options.get(registrable_domain(response.url)) or {}
         return PageHints(expect=response.meta.get("nc_hint"), listed_title=listed.get("title"),
                          listed_date=listed.get("date"), language=site.get("language"),
-                         date_locale=site.get("date_locale"), profile=site.get("profile"))
+                         date_locale=site.get("date_locale"), profile=site.get("profile"),
+                         site=self.site_memory_of(response.url).snapshot())
 
     async def handle_page(self, response: Response) -> list:
         deferred = self.pool.process(response.url, response_headers(response), response.body,
@@ -186,6 +193,9 @@ class NewsSpider(scrapy.Spider):
             self._count(key, n) if not key.startswith("cleaning/") else self.crawler.stats.inc_value(key, n)
         if result.error:
             self.logger.warning("page function failed on %s: %s", response.url, result.error)
+        if result.kind in (ARTICLE, LISTING, OTHER):
+            self.site_memory_of(response.url).observe(
+                response.url, result.kind, result.template, [l.url for l in result.links if l.role in (STORY, LISTING_LINK)])
         return list(self.follow_result(result, response))
 
     def follow_result(self, result: PageResult, response: Response) -> Iterable:
