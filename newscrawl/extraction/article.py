@@ -319,9 +319,12 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
         in_story = [t for t in times if t.get("datetime") and _in_story(t)]  # not a teaser's <time>
         published = _first_date([t.get("datetime") for t in preferred + in_story if t.get("datetime")], fetched)
     if published is None:
-        published = not_in_future(date_from_url(page.url), fetched)
-    if published is None:
+        # What the page shows first; the URL's date is the fallback when it shows none, and
+        # the check on a visible date read from the wrong place (a teaser's, a day apart or more).
+        in_url = not_in_future(date_from_url(page.url), fetched)
         published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language, in_story_only=True)
+        if in_url is not None and (published is None or abs((published.value.date() - in_url.value.date()).days) > 1):
+            published = in_url
     if published is None and modified is not None:
         published = modified  # the page gives no publication date: its last revision is the best known
     # Same moment given with and without offset: keep the offset.
