@@ -9,6 +9,8 @@ import html
 import re
 import unicodedata
 
+from newscrawl.text.arabic import TATWEEL
+
 # Characters that carry no text: zero-width space, word joiner, BOM, invisible operators,
 # Arabic letter mark, LRM/RLM and the bidi embeddings/isolates. ZWNJ and ZWJ stay: they are
 # spelling in Persian, Indic scripts and emoji. The soft hyphen stays too: it is the
@@ -17,7 +19,6 @@ _INVISIBLE = re.compile(
     "[\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200e\u200f"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
 )
-TATWEEL = "\u0640"
 # Tatweel that is spelling, not decoration: the connector after a one-letter prefix (ل ب ك و ف,
 # also "ولـ") before a quote, a digit or Latin text ("لـ«الصباح»", "لـ 5 سنوات", "بـ 2024",
 # "لـ CNN"), and the calendar abbreviations "هـ" / "مـ" after a date ("1441 هـ"). One tatweel
