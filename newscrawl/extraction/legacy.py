@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.discovery.markers import starts_with_phrase
@@ -32,6 +33,8 @@ SKIP = {"script", "style", "noscript", "template", "select", "button", "textarea
 BYLINE_RE = re.compile(
     r"^\s*(?:كتب|كتبت|بقلم|إعداد|اعداد|تحرير|متابعة|تقرير|by|written by|reporting by)\s*[:：]?\s*\S", re.I)
 PARAGRAPH_MIN_CHARS = 60  # a line this long is running text, not a label
+# Cheap first look: an element holding two <br> of its own (most pages have none worth reading).
+_BR_PARENTS = etree.XPath("//body//*[count(br) >= 2][not(self::p)]")
 MAX_LINES = 2000
 
 
@@ -143,6 +146,8 @@ def _block(tree: HtmlElement, url: str) -> Optional[HtmlElement]:
 def read_legacy_layout(tree: HtmlElement, url: str) -> Optional[LegacyPage]:
     """The story of a table/<br> page, or None when the main block is not written that way
     (paragraphs in <p> elements are the generic extractor's business)."""
+    if not _BR_PARENTS(tree):
+        return None
     block = _block(tree, url)
     if block is None or block.tag in ("p", "li"):
         return None
@@ -161,7 +166,8 @@ def read_legacy_layout(tree: HtmlElement, url: str) -> Optional[LegacyPage]:
         return None
     # The headline: the last strong, non-link line before the text (a breadcrumb comes first).
     title_index = next((i for i in range(first_text - 1, -1, -1)
-                        if lines[i].strong and not lines[i].link_chars and 8 <= len(lines[i].text) <= 250), None)
+                        if lines[i].strong and not lines[i].link_chars and 8 <= len(lines[i].text) <= 250
+                        and not BYLINE_RE.match(lines[i].text) and not looks_like_date_line(lines[i].text)), None)
     if title_index is None:
         return None
     date_text = None
