@@ -241,15 +241,15 @@ def serve_sites(
 def main(argv: list[str] | None = None) -> int:
     names = list(sys.argv[1:] if argv is None else argv)
     stop = threading.Event()
-    with serve_sites(names or None) as servers:
-        for name, server in servers.items():
-            print(f"{name:10s} {server.base_url}/", flush=True)
-        print("Serving the demo sites; press Ctrl-C to stop.", flush=True)
-        try:
+    try:  # Ctrl-C at any moment (even while the URLs are printed) stops cleanly
+        with serve_sites(names or None) as servers:
+            for name, server in servers.items():
+                print(f"{name:10s} {server.base_url}/", flush=True)
+            print("Serving the demo sites; press Ctrl-C to stop.", flush=True)
             while not stop.wait(3600):
                 pass
-        except KeyboardInterrupt:
-            print()
+    except KeyboardInterrupt:
+        print()
     return 0
 
 
