@@ -9,16 +9,15 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 
-IGNORED_REQUEST = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
-
-
 def errors_by_kind(stats: dict) -> dict[str, int]:
-    """Failed fetches by exception type and HTTP status, and spider exceptions. Requests that
-    robots.txt forbids are not errors (they are counted as robotstxt/forbidden)."""
+    """Failed URLs by kind, each counted once however often it was retried (timeout,
+    oversized, decompression, redirect loop, ... see newscrawl.failures), HTTP error statuses
+    of final responses, and spider exceptions. Requests that robots.txt forbids are not
+    errors (they are counted under robotstxt/)."""
     errors = {}
     for key, value in stats.items():
-        if key.startswith("downloader/exception_type_count/") and key != IGNORED_REQUEST:
-            errors[key.rsplit(".", 1)[-1].rsplit("/", 1)[-1]] = int(value)
+        if key.startswith("newscrawl/errors/"):
+            errors[key[len("newscrawl/errors/"):]] = int(value)
         elif key.startswith("httperror/response_ignored_status_count/"):
             errors["HTTP " + key.rsplit("/", 1)[-1]] = int(value)
         elif key.startswith("spider_exceptions/") and key != "spider_exceptions/count":

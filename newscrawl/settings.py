@@ -44,9 +44,19 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawl.middlewares.OffsiteMiddleware": 50,
+    # robots.txt as RFC 9309 says (5xx/unreachable: disallow; read the first 512 KiB).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newscrawl.robots.RFC9309RobotsMiddleware": 100,
+    # The stock middlewares, counting what they drop (gzip bombs, redirect loops) per URL.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newscrawl.failures.CountingHttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "newscrawl.failures.CountingRedirectMiddleware": 600,
 }
 # Scrapy's Protego parser, keeping the Sitemap: lines for the spider.
 ROBOTSTXT_PARSER = "newscrawl.middlewares.RobotParser"
+# Download errors counted once per URL by kind; a dropped item logged as one line.
+LOG_FORMATTER = "newscrawl.failures.FailureLogFormatter"
 
 # Cleaning runs inside the page function (newscrawl.page), in the worker processes.
 ITEM_PIPELINES = {
@@ -78,6 +88,9 @@ NEWSCRAWL_WORKER_QUEUE = 2
 NEWSCRAWL_PAGE_TIMEOUT = 120
 # Look for /robots.txt Sitemap: lines and /sitemap.xml on every start site.
 NEWSCRAWL_USE_SITEMAPS = True
+# A site whose robots.txt answered 5xx or did not answer is disallowed; its robots.txt is
+# asked again this many seconds later (RFC 9309 2.3.1.4).
+NEWSCRAWL_ROBOTS_RETRY_AFTER = 300.0
 # Seconds between progress lines on stderr (0: off; `newscrawl crawl` sets it).
 NEWSCRAWL_PROGRESS_INTERVAL = 0
 

@@ -149,12 +149,25 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
         f"  stories written   {s.get('item_scraped_count', 0)}",
         f"  duplicates        {s.get('dedup/duplicates', 0)} skipped, {s.get('dedup/revisions', 0)} revisions",
         f"  dropped           {s.get('items/dropped/incomplete', 0)} not stories, {s.get('items/dropped/before_since', 0) + s.get('newscrawl/skipped/before_since', 0)} before --since",
-        f"  robots.txt        {s.get('robotstxt/forbidden', 0)} URLs not fetched (disallowed)",
+        f"  robots.txt        {robots_summary(s)}",
         f"  errors            {error_count(s)}" + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) + ")" if errors else ""),
     ]
     if removed:
         lines.append("  cleaned out       " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
     return "\n".join(lines) + "\n"
+
+
+def robots_summary(s: dict) -> str:
+    line = f"{s.get('robotstxt/forbidden', 0)} URLs not fetched (disallowed)"
+    unavailable = s.get("robotstxt/rfc9309/forbidden_unavailable", 0)
+    if unavailable:
+        line += f", {unavailable} not fetched (robots.txt 5xx or unreachable: site disallowed)"
+    notes = [f"{label} {s[key]}" for key, label in (
+        ("robotstxt/rfc9309/server_error_disallow", "5xx"), ("robotstxt/rfc9309/unreachable_disallow", "unreachable"),
+        ("robotstxt/rfc9309/unavailable_allow", "4xx/unavailable (allow all)"),
+        ("robotstxt/rfc9309/truncated", "read in part (first 512 KiB)"), ("robotstxt/rfc9309/refetched", "asked again"),
+    ) if s.get(key)]
+    return line + (f"; robots.txt files: {', '.join(notes)}" if notes else "")
 
 
 def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:

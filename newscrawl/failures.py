@@ -1,0 +1,108 @@
+"""Every failed fetch counted once per URL, by kind, and logged as one line.
+
+Scrapy counts `downloader/exception_type_count/*` once per attempt (a refused URL retried
+twice counts 3) and does not count what it drops with IgnoreRequest (a gzip bomb, a redirect
+loop). Here:
+
+- `FailureLogFormatter` (LOG_FORMATTER) counts a download error when it is final, after the
+  retries, as `newscrawl/errors/<kind>`; a dropped item is logged as one line, URL and reason;
+- `CountingHttpCompressionMiddleware` counts a body that inflates past DOWNLOAD_MAXSIZE and a
+  body that does not decompress;
+- `CountingRedirectMiddleware` counts a redirect chain cut at REDIRECT_MAX_TIMES (a loop when
+  it comes back to a URL already visited).
+"""
+from __future__ import annotations
+
+import logging
+import zlib
+
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.logformatter import LogFormatter
+
+ERROR_KEY = "newscrawl/errors/"
+
+# Exception class name -> kind shown in the summary.
+KIND_BY_EXCEPTION = {
+    "TimeoutError": "timeout",
+    "TCPTimedOutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "ConnectionRefusedError": "connection refused",
+    "ConnectError": "connection failed",
+    "ConnectionLost": "connection lost",
+    "ConnectionDone": "connection lost",
+    "DNSLookupError": "DNS lookup failed",
+    "ResponseNeverReceived": "no response",
+    "ResponseFailed": "broken response",
+    "PotentialDataLoss": "broken response",
+    "DownloadFailedError": "broken response",
+    "DownloadCancelledError": "oversized",
+    "CancelledError": "oversized",
+    "error": "decompression",  # zlib.error
+    "BadGzipFile": "decompression",
+    "DecompressionError": "decompression",
+}
+
+
+def failure_kind(exc: BaseException) -> str:
+    if isinstance(exc, zlib.error):
+        return "decompression"
+    return KIND_BY_EXCEPTION.get(type(exc).__name__, type(exc).__name__)
+
+
+def count_error(stats, kind: str) -> None:
+    if stats is not None:
+        stats.inc_value(ERROR_KEY + kind)
+
+
+class FailureLogFormatter(LogFormatter):
+    def __init__(self, stats=None):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def dropped(self, item, exception, response, spider):
+        url = getattr(item, "url", None) or (item.get("url") if isinstance(item, dict) else None)
+        reason = " ".join(str(exception).split())[:200]
+        return {"level": logging.INFO, "msg": "Dropped %(url)s: %(reason)s", "args": {"url": url, "reason": reason}}
+
+    def item_error(self, item, exception, response, spider):
+        url = getattr(item, "url", None) or (item.get("url") if isinstance(item, dict) else None)
+        return {"level": logging.ERROR, "msg": "Error processing %(url)s: %(reason)s",
+                "args": {"url": url, "reason": f"{type(exception).__name__}: {exception}"[:300]}}
+
+    def download_error(self, failure, request, spider, errmsg=None):
+        count_error(self.stats, failure_kind(failure.value))
+        return super().download_error(failure, request, spider, errmsg)
+
+
+class CountingHttpCompressionMiddleware(HttpCompressionMiddleware):
+    def process_response(self, request, response, spider=None):
+        if request.meta.get("nc_robots") and not request.meta.get("download_maxsize"):
+            # robots.txt is read unbounded on the wire (stopped at its parse limit);
+            # its decompression stays bounded.
+            request.meta["download_maxsize"] = self._max_size
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest:
+            count_error(self.stats, "oversized after decompression")
+            raise
+        except (zlib.error, OSError, EOFError) as exc:
+            count_error(self.stats, "decompression")
+            raise IgnoreRequest(f"cannot decompress {response.url}: {type(exc).__name__}: {exc}") from None
+
+
+class CountingRedirectMiddleware(RedirectMiddleware):
+    def _redirect(self, redirected, request, reason):
+        try:
+            return super()._redirect(redirected, request, reason)
+        except IgnoreRequest:
+            visited = set(request.meta.get("redirect_urls", [])) | {request.url}
+            kind = "redirect loop" if redirected.url in visited else "too many redirects"
+            count_error(self.crawler.stats, kind)
+            logging.getLogger(__name__).warning("Dropped %s: %s after %d redirects", request.url, kind,
+                                                request.meta.get("redirect_times", 0))
+            raise
