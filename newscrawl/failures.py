@@ -97,12 +97,19 @@ class CountingHttpCompressionMiddleware(HttpCompressionMiddleware):
 
 class CountingRedirectMiddleware(RedirectMiddleware):
     def _redirect(self, redirected, request, reason):
+        visited = {*request.meta.get("redirect_urls", []), request.url}
+        if redirected.url in visited:
+            # Without this the dupefilter would drop the loop's next hop silently.
+            self._dropped(request, "redirect loop")
+            raise IgnoreRequest("redirect loop")
         try:
             return super()._redirect(redirected, request, reason)
         except IgnoreRequest:
-            visited = set(request.meta.get("redirect_urls", [])) | {request.url}
-            kind = "redirect loop" if redirected.url in visited else "too many redirects"
-            count_error(self.crawler.stats, kind)
-            logging.getLogger(__name__).warning("Dropped %s: %s after %d redirects", request.url, kind,
-                                                request.meta.get("redirect_times", 0))
+            self._dropped(request, "too many redirects")
             raise
+
+    def _dropped(self, request, kind: str) -> None:
+        count_error(self.crawler.stats, kind)
+        origin = (request.meta.get("redirect_urls") or [request.url])[0]
+        logging.getLogger(__name__).warning("Dropped %s: %s after %d redirects", origin, kind,
+                                            request.meta.get("redirect_times", 0))

@@ -219,6 +219,9 @@ def write_summary(plan: RunPlan, stats: dict, finish_reason: str, exit_code: int
         "revisions": int(stats.get("dedup/revisions", 0)),
         "unchanged": int(stats.get("dedup/unchanged", 0)),
         "errors": errors_by_kind,
+        "crawler_traps": {k.rsplit("/", 1)[-1]: int(v) for k, v in stats.items() if k.startswith("newscrawl/traps/")},
+        "robots_txt": {k.split("/", 1)[-1]: int(v) for k, v in stats.items()
+                       if k.startswith("robotstxt/") and not k.startswith("robotstxt/response_status_count/")},
         "per_site": {site: {"stories_found": found.get(site, 0), **figures.get(site, {"stories": 0, "coverage": {}})}
                      for site in sorted(set(found) | set(figures))},
         "warnings": warnings,

@@ -58,6 +58,11 @@ ROBOTSTXT_PARSER = "newscrawl.middlewares.RobotParser"
 # Download errors counted once per URL by kind; a dropped item logged as one line.
 LOG_FORMATTER = "newscrawl.failures.FailureLogFormatter"
 
+# Crawler traps (infinite pagination/calendars, /a/a/a/ paths, session ids, per-site page budget).
+SPIDER_MIDDLEWARES = {
+    "newscrawl.crawl_guard.TrapMiddleware": 950,
+}
+
 # Cleaning runs inside the page function (newscrawl.page), in the worker processes.
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 400,
@@ -86,6 +91,12 @@ NEWSCRAWL_WORKERS = None
 NEWSCRAWL_WORKER_QUEUE = 2
 # Seconds one page may take in a worker before the worker is replaced and the page counted as an error.
 NEWSCRAWL_PAGE_TIMEOUT = 120
+# Most pages fetched from one site (registrable domain) in a run: the backstop against a trap
+# no other rule catches (0: no limit).
+NEWSCRAWL_MAX_PAGES_PER_SITE = 50000
+# A listing URL pattern (digits ignored: ?page=N, /calendar/N/N/) is no longer followed after
+# this many of its pages in a row yield no story not seen before.
+NEWSCRAWL_MAX_BARREN_LISTINGS = 5
 # Look for /robots.txt Sitemap: lines and /sitemap.xml on every start site.
 NEWSCRAWL_USE_SITEMAPS = True
 # A site whose robots.txt answered 5xx or did not answer is disallowed; its robots.txt is

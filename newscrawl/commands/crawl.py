@@ -150,11 +150,23 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
         f"  duplicates        {s.get('dedup/duplicates', 0)} skipped, {s.get('dedup/revisions', 0)} revisions",
         f"  dropped           {s.get('items/dropped/incomplete', 0)} not stories, {s.get('items/dropped/before_since', 0) + s.get('newscrawl/skipped/before_since', 0)} before --since",
         f"  robots.txt        {robots_summary(s)}",
+        f"  crawler traps     {traps_summary(s)}",
         f"  errors            {error_count(s)}" + (" (" + ", ".join(f"{k}: {v}" for k, v in sorted(errors.items())) + ")" if errors else ""),
     ]
     if removed:
         lines.append("  cleaned out       " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
     return "\n".join(lines) + "\n"
+
+
+def traps_by_reason(s: dict) -> dict[str, int]:
+    return {k.rsplit("/", 1)[-1]: int(v) for k, v in s.items() if k.startswith("newscrawl/traps/")}
+
+
+def traps_summary(s: dict) -> str:
+    traps = traps_by_reason(s)
+    refused = sum(v for k, v in traps.items() if k != "session_id_stripped")
+    line = f"{refused} links not followed"
+    return line + (" (" + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(traps.items())) + ")" if traps else "")
 
 
 def robots_summary(s: dict) -> str:

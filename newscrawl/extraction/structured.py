@@ -75,11 +75,30 @@ _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _CONTROL = re.compile(r"[\x00-\x1f]")
 
 
+# Hostile-input caps: a JSON-LD block larger or deeper than this is ignored (the page is
+# still extracted from its HTML), never parsed into a RecursionError or a memory spike.
+MAX_JSONLD_CHARS = 2_000_000
+MAX_JSONLD_DEPTH = 100
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def jsonld_too_deep(text: str, limit: int = MAX_JSONLD_DEPTH) -> bool:
+    if text.count("{") + text.count("[") <= limit:
+        return False
+    depth = 0
+    for match in _BRACKETS.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def _loads_lenient(text: str) -> list[Any]:
     """Parse a JSON-LD script body, tolerating what publishers get wrong: comments/CDATA
     around it, raw newlines in strings, trailing commas, several objects in a row."""
     text = text.strip()
-    if not text:
+    if not text or len(text) > MAX_JSONLD_CHARS or jsonld_too_deep(text):
         return []
     try:
         return [json.loads(text)]
