@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import time
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -139,7 +140,31 @@ class Progress:
             sys.stderr.flush()
 
 
-def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Page]:
+# Bound on one page's bytes, after any decompression (like the crawl's DOWNLOAD_MAXSIZE):
+# a gzip bomb in an .html.gz or a WARC record's Content-Encoding stops here.
+MAX_PAGE_BYTES = 16 * 1024 * 1024
+DECOMPRESSION_ERRORS = (OSError, EOFError, zlib.error)
+
+
+@dataclass
+class PageFailure:
+    """An input record that is not a page: counted by kind and reported, never written."""
+    origin: str
+    kind: str  # "oversized", "truncated record", "decompression"
+    detail: str
+
+
+def _read_capped(stream, origin: str) -> bytes | PageFailure:
+    try:
+        data = stream.read(MAX_PAGE_BYTES + 1)
+    except DECOMPRESSION_ERRORS as exc:
+        return PageFailure(origin, "decompression", f"{type(exc).__name__}: {exc}")
+    if len(data) > MAX_PAGE_BYTES:
+        return PageFailure(origin, "oversized", f"more than {MAX_PAGE_BYTES // (1024 * 1024)} MiB after decompression")
+    return data
+
+
+def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Page | PageFailure]:
     from warcio.archiveiterator import ArchiveIterator
 
     with open(path, "rb") as fh:
@@ -159,22 +184,33 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
                     skipped[f"HTTP {status}"] += 1
                     continue
                 headers = {name: value for name, value in http.headers}
-            body = record.content_stream().read()
+            origin = f"{path.name}: {url}"
+            body = _read_capped(record.content_stream(), origin)
+            if isinstance(body, PageFailure):
+                yield body
+                continue
+            if getattr(record.raw_stream, "limit", 0):  # the record ends before its Content-Length
+                yield PageFailure(origin, "truncated record",
+                                  f"{record.raw_stream.limit} of {record.length} bytes missing")
+                continue
             content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
             if not _is_html(content_type, body[:1024]):
                 skipped["not HTML"] += 1
                 continue
             yield Page(url=url.strip(), body=body, headers=headers,
                        fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
-                       origin=f"{path.name}: {url}")
+                       origin=origin)
             progress.update(fh.tell(), progress.pages + 1)
 
 
-def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterator[Page]:
+def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterator[Page | PageFailure]:
     """One page; a generator so that an unreadable file is a failure counted like the others."""
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        data = _read_capped(fh, str(path))
+    if isinstance(data, PageFailure):
+        yield data
+        return
     yield Page(url=url, body=data, headers={}, fetched_at=fetched_at or datetime.now(timezone.utc), origin=str(path))
 
 
@@ -194,6 +230,7 @@ def run(args) -> int:
     failures: list[str] = []
     skipped: Counter = Counter()
     clean_counts: Counter = Counter()
+    failure_kinds: Counter = Counter()
     with atomic_text_file(args.output) as out:
         for path, kind, url in plan:
             if kind == "warc":
@@ -209,12 +246,18 @@ def run(args) -> int:
                     break
                 except Exception as exc:  # a broken file: keep what was read, report it
                     failures.append(f"{path}: unreadable after {progress.pages} pages ({type(exc).__name__}: {exc})")
+                    failure_kinds["unreadable file"] += 1
                     break
+                if isinstance(page, PageFailure):
+                    failures.append(f"{page.origin}: {page.kind} ({page.detail})")
+                    failure_kinds[page.kind] += 1
+                    continue
                 # The crawl's page function, on every saved page whatever its kind.
                 result = process_page(page.url, page.headers, page.body, page.fetched_at, hints)
                 clean_counts.update({k: n for k, n in result.counters.items() if k.startswith("cleaning/")})
                 if result.kind == ERROR:
                     failures.append(f"{page.origin}: {result.error}")
+                    failure_kinds["page error"] += 1
                     continue
                 if result.article is None:  # an empty or non-HTML body: nothing to extract
                     skipped[f"{result.kind.replace('_', ' ')} page"] += 1
@@ -229,7 +272,8 @@ def run(args) -> int:
         summary += "; skipped " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
     print(summary, file=sys.stderr)
     if failures:
-        print(f"newscrawl extract: {len(failures)} failed:", file=sys.stderr)
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(failure_kinds.items()))
+        print(f"newscrawl extract: {len(failures)} failed ({kinds}):", file=sys.stderr)
         for line in failures[:20]:
             print(f"  {line}", file=sys.stderr)
         if len(failures) > 20:
