@@ -19,6 +19,7 @@ EXIT_OK = 0
 EXIT_ERRORS = 1  # finished, but errors above the threshold
 EXIT_USAGE = 2  # could not start: bad arguments, unwritable output, ...
 EXIT_INTERRUPTED = 3
+EXIT_WARNINGS = 4  # finished, with warnings, and --fail-on-warning given
 
 
 class CommandError(Exception):
@@ -41,13 +42,27 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.func(args)
+        code = args.func(args)
     except CommandError as exc:
         print(f"newscrawl {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        code = EXIT_USAGE
     except KeyboardInterrupt:
         print(f"newscrawl {args.command}: interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
+    _flush_stdout()
+    return code
+
+
+def _flush_stdout() -> None:
+    """A reader that went away (`| head`) does not change the exit code: flush now, and
+    point stdout at /dev/null so the interpreter's final flush cannot fail either."""
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

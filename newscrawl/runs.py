@@ -174,16 +174,28 @@ def site_figures(export: Path) -> dict[str, dict]:
     }
 
 
-def monitor_warnings(state_dir: Optional[Path], found_per_site: dict[str, int], figures: dict[str, dict]) -> list[str]:
-    """Compare with the previous run kept in the state; record this run for the next one.
-    Story counts compare stories *found* (a daily run exports only new ones)."""
-    if not state_dir:
+FULL_RUN = "full"
+
+
+def monitor_warnings(state_dir: Optional[Path], found_per_site: dict[str, int], figures: dict[str, dict],
+                     crawled_sites: Optional[set[str]] = None, baseline: Optional[str] = FULL_RUN) -> list[str]:
+    """Compare with the previous run of the same kind kept in the state; record this run for
+    the next one. Story counts compare stories *found* (a daily run exports only new ones).
+
+    Only the sites crawled this run (`crawled_sites`, default: those with figures) are compared
+    and recorded; the others keep their last figures. `baseline` names the kind of run
+    ("full", or e.g. "max-age=2d": a bounded run is compared with the previous run bounded the
+    same way); None for a run cut short (--max-pages): it is neither compared nor recorded."""
+    if not state_dir or baseline is None:
         return []
     path = state_dir / MONITOR_FILE
-    previous = (_read_json(path) or {}).get("sites", {})
+    stored = _read_json(path) or {}
+    baselines = stored.get("baselines") or ({FULL_RUN: stored["sites"]} if "sites" in stored else {})
+    previous = baselines.get(baseline, {})
+    crawled = set(crawled_sites) if crawled_sites is not None else set(found_per_site) | set(figures)
     warnings = []
-    current = {}
-    for site in sorted(set(found_per_site) | set(previous)):
+    current = dict(previous)
+    for site in sorted(crawled):
         found = found_per_site.get(site, 0)
         coverage = figures.get(site, {}).get("coverage") or previous.get(site, {}).get("coverage") or {}
         current[site] = {"found": found, "coverage": coverage}
@@ -196,8 +208,32 @@ def monitor_warnings(state_dir: Optional[Path], found_per_site: dict[str, int], 
             old = (before.get("coverage") or {}).get(name)
             if old is not None and old - value > COVERAGE_DROP_POINTS:
                 warnings.append(f"WARNING {site}: {name} coverage {value:.0f}%, previous run {old:.0f}%")
-    _write_json_atomic(path, {"updated_at": utc_now(), "sites": current})
+    baselines[baseline] = current
+    _write_json_atomic(path, {"updated_at": utc_now(), "baselines": baselines})
     return warnings
+
+
+class StateLocked(Exception):
+    pass
+
+
+def lock_state(state_dir: Path):
+    """An exclusive lock on the state folder for this process's lifetime (released when the
+    process ends, even by kill -9). Raises StateLocked when another run holds it."""
+    import fcntl
+
+    state_dir.mkdir(parents=True, exist_ok=True)
+    fh = open(state_dir / "lock", "a+")
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.close()
+        raise StateLocked(f"another run holds this state ({state_dir})") from None
+    fh.seek(0)
+    fh.truncate()
+    fh.write(f"{os.getpid()}\n")
+    fh.flush()
+    return fh
 
 
 def write_summary(plan: RunPlan, stats: dict, finish_reason: str, exit_code: int, sites: list[str],

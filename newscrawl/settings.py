@@ -124,3 +124,87 @@ NEWSCRAWL_SITES = []
 NEWSCRAWL_SKIP_URLS = []
 # Id of the run (set by `newscrawl crawl`).
 NEWSCRAWL_RUN_ID = None
+
+
+# --- checked before a `newscrawl crawl` starts ---------------------------------------------
+# (setting, type, lowest allowed value or None, whether the lowest value is excluded)
+CHECKED_SETTINGS = (
+    ("CONCURRENT_REQUESTS", int, 1, False),
+    ("CONCURRENT_REQUESTS_PER_DOMAIN", int, 1, False),
+    ("CONCURRENT_REQUESTS_PER_IP", int, 0, False),
+    ("CONCURRENT_ITEMS", int, 1, False),
+    ("DOWNLOAD_DELAY", float, 0, False),
+    ("DOWNLOAD_TIMEOUT", float, 0, True),
+    ("DOWNLOAD_MAXSIZE", int, 0, False),
+    ("DOWNLOAD_WARNSIZE", int, 0, False),
+    ("RETRY_TIMES", int, 0, False),
+    ("REDIRECT_MAX_TIMES", int, 0, False),
+    ("DEPTH_LIMIT", int, 0, False),
+    ("AUTOTHROTTLE_START_DELAY", float, 0, False),
+    ("AUTOTHROTTLE_MAX_DELAY", float, 0, False),
+    ("AUTOTHROTTLE_TARGET_CONCURRENCY", float, 0, True),
+    ("CLOSESPIDER_PAGECOUNT", int, 0, False),
+    ("CLOSESPIDER_ITEMCOUNT", int, 0, False),
+    ("CLOSESPIDER_TIMEOUT", float, 0, False),
+    ("CLOSESPIDER_ERRORCOUNT", int, 0, False),
+    ("NEWSCRAWL_RELATED_DEPTH", int, 0, False),
+    ("NEWSCRAWL_MAX_PAGES", int, 0, False),
+    ("NEWSCRAWL_MAX_DEPTH", int, 0, False),
+    ("NEWSCRAWL_MAX_PAGES_PER_SITE", int, 0, False),
+    ("NEWSCRAWL_MAX_BARREN_LISTINGS", int, 1, False),
+    ("NEWSCRAWL_PROGRESS_INTERVAL", float, 0, False),
+    ("NEWSCRAWL_ROBOTS_RETRY_AFTER", float, 0, False),
+    ("NEWSCRAWL_MAX_ERROR_RATE", float, 0, False),
+)
+CHECKED_BOOLS = (
+    "ROBOTSTXT_OBEY", "AUTOTHROTTLE_ENABLED", "RETRY_ENABLED", "COOKIES_ENABLED", "RANDOMIZE_DOWNLOAD_DELAY",
+    "NEWSCRAWL_ALLOW_SUBDOMAINS", "NEWSCRAWL_USE_SITEMAPS",
+)
+# Add-on settings (scrapy-redis) a crawl may be given without newscrawl knowing them.
+ADDON_PREFIXES = ("REDIS_", "SCHEDULER_", "DUPEFILTER_", "SCRAPY_REDIS_")
+
+
+def known_setting_names() -> set[str]:
+    from scrapy.settings import default_settings
+
+    ours = {name for name in globals() if name.isupper()}
+    return ours | {name for name in dir(default_settings) if name.isupper()}
+
+
+def check_settings(settings, overridden=()) -> None:
+    """Raise ValueError (one line) on the first bad setting: an unknown name among
+    `overridden`, a value of the wrong type, or out of range."""
+    known = known_setting_names()
+    for name in overridden:
+        if name not in known and not name.startswith(ADDON_PREFIXES):
+            raise ValueError(f"-s {name}: not a Scrapy or newscrawl setting")
+    for name, kind, lowest, exclusive in CHECKED_SETTINGS:
+        raw = settings.get(name)
+        if raw is None or raw == "":
+            continue
+        try:
+            if isinstance(raw, bool) or (kind is int and isinstance(raw, float) and not raw.is_integer()):
+                raise ValueError
+            value = kind(raw)
+        except (TypeError, ValueError):
+            raise ValueError(f"{name}={raw!r}: expected {'an integer' if kind is int else 'a number'}") from None
+        if value != value or value in (float("inf"), float("-inf")):  # NaN, infinity
+            raise ValueError(f"{name}={raw!r}: expected a finite number")
+        if lowest is not None and (value < lowest or (exclusive and value == lowest)):
+            raise ValueError(f"{name}={raw!r}: must be {'>' if exclusive else '>='} {lowest}")
+    for name in CHECKED_BOOLS:
+        raw = settings.get(name)
+        if raw is None:
+            continue
+        try:
+            settings.getbool(name)
+        except ValueError:
+            raise ValueError(f"{name}={raw!r}: expected True or False") from None
+    since = settings.get("NEWSCRAWL_SINCE")
+    if since:
+        from newscrawl.dates import parse_since
+
+        try:
+            parse_since(since)
+        except ValueError as exc:
+            raise ValueError(f"NEWSCRAWL_SINCE={since!r}: {exc}") from None

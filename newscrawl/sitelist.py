@@ -71,16 +71,33 @@ def load_site_list(path: Path) -> list[Site]:
             urls = [urls]
         if not urls or not all(isinstance(u, str) and urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc for u in urls):
             raise SiteListError(f"{path}: site #{i}: start_urls must be a list of http(s) URLs")
+        where = f"{path}: site #{i}"
+        for key in ("name", "language", "date_locale", "profile"):
+            if entry.get(key) is not None and not (isinstance(entry[key], str) and entry[key].strip()):
+                raise SiteListError(f"{where}: {key} must be a non-empty string, got {entry[key]!r}")
         name = str(entry.get("name") or urlsplit(urls[0]).netloc)
         site = Site(
             name=name, start_urls=list(urls), language=entry.get("language"), date_locale=entry.get("date_locale"),
             profile=entry.get("profile"),
-            delay=float(entry["delay"]) if entry.get("delay") is not None else None,
-            concurrency=int(entry["concurrency"]) if entry.get("concurrency") is not None else None,
+            delay=_number(entry, "delay", where, float, 0),
+            concurrency=_number(entry, "concurrency", where, int, 1),
             hosts=sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}),
         )
         sites.append(site)
     return sites
+
+
+def _number(entry: dict, key: str, where: str, kind: type, lowest: float):
+    """A per-site number checked for type and range (delay >= 0, concurrency >= 1)."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    what = "an integer" if kind is int else "a number"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not float(value).is_integer()):
+        raise SiteListError(f"{where}: {key} must be {what} >= {lowest}, got {value!r}")
+    if value != value or value < lowest or value == float("inf"):
+        raise SiteListError(f"{where}: {key} must be {what} >= {lowest}, got {value!r}")
+    return kind(value)
 
 
 def download_slots(sites: list[Site]) -> dict:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, CommandError
+from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_WARNINGS, CommandError
 from newscrawl.dates import parse_since
+from newscrawl.dedup.urls import registrable_domain
 from newscrawl.extensions import error_count, errors_by_kind
 from newscrawl.outputs import check_output_path
 from newscrawl.spiders.news import check_start_url, split_start_urls
@@ -35,15 +36,16 @@ class CrawlResult:
 
 def add_crawl_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `crawl` and `demo`."""
-    parser.add_argument("--max-pages", type=int, metavar="N", help="stop after N pages fetched (default: no limit)")
-    parser.add_argument("--max-depth", type=int, metavar="N", help="follow listings and pagination at most N hops from a start URL (default: no limit)")
+    parser.add_argument("--max-pages", type=non_negative_int, metavar="N", help="stop after N pages fetched (default: no limit)")
+    parser.add_argument("--max-depth", type=non_negative_int, metavar="N", help="follow listings and pagination at most N hops from a start URL (default: no limit)")
     parser.add_argument("--since", metavar="DATE", help="skip stories published before DATE (YYYY-MM-DD or an ISO date-time)")
     parser.add_argument("--max-age", metavar="AGE", help="skip stories older than AGE (36h, 7d, 2w); the later of --since and --max-age wins")
     parser.add_argument("--state", metavar="DIR", help="keep dedup state and the run journal in DIR: later runs export only new or updated stories, and a killed run is resumed by the same command")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy or newscrawl setting (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO) instead of warnings only")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, no summary")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, no summary (warnings are still printed)")
+    parser.add_argument("--fail-on-warning", action="store_true", help="exit with code 4 when the run gave warnings (a site yielding far fewer stories or fields than its previous run)")
 
 
 def register(subparsers) -> None:
@@ -91,6 +93,28 @@ def build_settings(args: argparse.Namespace, extra: Optional[dict] = None):
     for name, value in parse_setting_overrides(args.settings).items():
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_crawl_settings(args: argparse.Namespace) -> None:
+    """Every setting checked for name, type and range before the crawl starts (and before
+    any file is written): a bad one is one line and exit 2."""
+    from newscrawl.settings import check_settings
+
+    overrides = parse_setting_overrides(args.settings)
+    try:
+        check_settings(build_settings(args), overridden=list(overrides))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
 
 
 def effective_since(args: argparse.Namespace):
@@ -217,8 +241,16 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     from newscrawl.sitelist import download_slots
 
     effective_since(args)  # a bad --since/--max-age stops here, before any file is touched
-    parse_setting_overrides(args.settings)
+    check_crawl_settings(args)
     state_dir = Path(args.state).expanduser() if args.state else None
+    state_lock = None
+    if state_dir:
+        try:
+            state_lock = runs.lock_state(state_dir)  # held until this process ends
+        except runs.StateLocked as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"--state {state_dir}: {exc.strerror or exc}") from None
     plan = runs.plan_run(state_dir, export_path, default_dir)
     check_output_path(plan.export_path)
     if plan.abandoned_export:
@@ -245,8 +277,11 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     ended_at = runs.utc_now()
     figures = runs.site_figures(plan.export_path if plan.export_path.exists() else plan.part_path)
     found = {k.split("/")[2]: v for k, v in result.stats.items() if k.startswith("newscrawl/site/") and k.endswith("/stories_found")}
-    warnings = runs.monitor_warnings(state_dir, found, figures) if finished else []
+    crawled = {registrable_domain(u) for u in start_urls}
+    warnings = runs.monitor_warnings(state_dir, found, figures, crawled, monitor_baseline(args, result.stats)) if finished else []
     exit_code = result.exit_code if finished or result.exit_code != EXIT_OK else EXIT_INTERRUPTED
+    if exit_code == EXIT_OK and warnings and getattr(args, "fail_on_warning", False):
+        exit_code = EXIT_WARNINGS
     summary_file = runs.write_summary(plan, result.stats, result.stats.get("finish_reason", "unknown"), exit_code,
                                       start_urls, errors_by_kind(result.stats), figures, warnings, ended_at)
     if not args.quiet:
@@ -254,9 +289,23 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
         sys.stderr.write(f"  summary           {summary_file}\n")
         if plan.resumed:
             sys.stderr.write(f"  resumed run       {plan.run_id} ({plan.recovered_lines} stories kept from the interrupted run)\n")
-        for line in warnings:
-            sys.stderr.write(f"  {line}\n")
+    # Warnings reach stderr even with -q: a cron log must show them.
+    for line in warnings:
+        sys.stderr.write(f"newscrawl crawl: {line}\n")
+    if state_lock:
+        state_lock.close()
     return exit_code
+
+
+def monitor_baseline(args: argparse.Namespace, stats: dict) -> Optional[str]:
+    """Which earlier run this one is compared with: runs bounded the same way (--max-age,
+    --max-depth) compare with each other; a run cut short by --max-pages or a fixed --since is
+    no baseline and is not compared."""
+    if stats.get("finish_reason") == "closespider_pagecount" or args.max_pages or args.since:
+        return None
+    parts = [f"max-age={args.max_age}" if getattr(args, "max_age", None) else "",
+             f"max-depth={args.max_depth}" if args.max_depth else ""]
+    return " ".join(p for p in parts if p) or "full"
 
 
 def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:
