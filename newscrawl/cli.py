@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not isinstance(sys.stdout, PipeSafeStream):
+        sys.stdout, sys.stderr = PipeSafeStream(sys.stdout), PipeSafeStream(sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -53,16 +55,45 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
-def _flush_stdout() -> None:
-    """A reader that went away (`| head`) does not change the exit code: flush now, and
-    point stdout at /dev/null so the interpreter's final flush cannot fail either."""
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):
+class PipeSafeStream:
+    """stdout/stderr that a reader going away (`2>&1 | head`) cannot break: the first
+    BrokenPipeError points the stream at /dev/null, and the run goes on to its own exit code."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def _broken(self) -> None:
         import os
 
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+        except (OSError, ValueError):
+            pass
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._broken()
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._broken()
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _flush_stdout() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):
+            pass
 
 
 if __name__ == "__main__":
