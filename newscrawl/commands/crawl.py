@@ -256,8 +256,12 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     if plan.abandoned_export:
         register_exported(plan.abandoned_export, state_dir)
     done_urls: list[str] = []
+    crawl_urls = list(start_urls)
     if plan.resumed and plan.recovered_lines:
         done_urls = register_exported(plan.part_path, state_dir)
+        # The skipped stories' related links are read from the export, so a story reachable
+        # only through one of them is not lost.
+        crawl_urls += related_of_exported(plan.part_path, set(done_urls) | set(start_urls), start_urls)
     runs.start_run(plan, state_dir, start_urls)
     extra = {
         "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, overwrite=not plan.resumed)},
@@ -271,7 +275,7 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
         slots = download_slots(sites)
         if slots:
             extra["DOWNLOAD_SLOTS"] = slots
-    result = run_crawl(start_urls, plan.export_path, args, extra)
+    result = run_crawl(crawl_urls, plan.export_path, args, extra)
     finished = result.stats.get("finish_reason") in ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
     runs.end_run(plan, state_dir, finished)
     ended_at = runs.utc_now()
@@ -328,6 +332,21 @@ def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:
     finally:
         dedup.close()
     return [u for u in urls if u]
+
+
+def related_of_exported(export: Path, known: set[str], start_urls: list[str]) -> list[str]:
+    """related_urls of the stories in `export` that are on the start URLs' sites and not in
+    `known`, in order, once each."""
+    from newscrawl import runs
+
+    sites = {registrable_domain(u) for u in start_urls}
+    found: dict[str, None] = {}
+    for record in runs.read_records(export):
+        for url in record.get("related_urls") or []:
+            if isinstance(url, str) and url not in known and url.startswith(("http://", "https://")) \
+                    and registrable_domain(url) in sites:
+                found[url] = None
+    return list(found)
 
 
 def run(args: argparse.Namespace) -> int:
