@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newscrawl.cleaning import clean_paragraphs
+from conftest import missing_eval_data
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 SETS = ("zyte-dev", "fundus-dev")
@@ -20,7 +21,7 @@ MAX_REMOVED_LINES = 8
 def _truth(name):
     path = EVAL / name / "truth.jsonl"
     if not path.exists():
-        pytest.skip(f"dev set {name} not found at {path} (the repo's sibling shared/eval folder)")
+        missing_eval_data(f"dev set {name} not found at {path}")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 

@@ -9,6 +9,7 @@ import pytest
 from newscrawl.dedup.deduplicator import Deduplicator
 from newscrawl.dedup.fingerprint import exact_fingerprint, normalize_text, tokens
 from newscrawl.items import Article
+from conftest import missing_eval_data
 
 HARBOUR = [
     "The city council voted on Tuesday to reopen the old harbour to passenger ferries after a "
@@ -194,7 +195,7 @@ DEV = SHARED / "eval" / "dedup-dev"
 
 def test_dedup_dev_no_leaks_no_losses():
     if not (DEV / "stories.jsonl").is_file():
-        pytest.skip(f"dedup-dev not found at {DEV} (the shared eval folder beside the repo)")
+        missing_eval_data(f"dedup-dev not found at {DEV}")
     clusters = json.loads((DEV / "clusters.json").read_text())["clusters"]
     where = {str(i): n for n, cl in enumerate(clusters) for i in cl}
     dedup = Deduplicator()

@@ -11,6 +11,7 @@ from newscrawl.discovery.feeds import parse_feed, parse_sitemap, sitemaps_from_r
 from newscrawl.discovery.links import find_feeds, find_links, find_pagination, find_related_links
 from newscrawl.discovery.pages import ARTICLE, LISTING, OTHER, classify_page
 from newscrawl.discovery.urls import is_crawlable, url_shape
+from conftest import missing_eval_data
 
 BASE = "http://127.0.0.1:8000"
 
@@ -198,7 +199,7 @@ def test_real_article_pages_are_classified_as_articles():
 
     warcs = sorted(SHARED.glob("eval/*/pages.warc.gz"))
     if not warcs:
-        pytest.skip(f"dev eval sets not found under {SHARED}/eval")
+        missing_eval_data(f"dev eval sets not found under {SHARED}/eval")
     import lxml.html
     from warcio.archiveiterator import ArchiveIterator
 

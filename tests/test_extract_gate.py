@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_newscrawl
+from conftest import missing_eval_data, run_newscrawl
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EVAL = SHARED / "eval"
@@ -20,10 +20,10 @@ SETS = [name for name in FLOORS if not name.startswith("_")]
 @pytest.fixture(scope="module")
 def scores(tmp_path_factory):
     if not (EVAL / "score.py").is_file():
-        pytest.skip(f"the eval kit is not there ({EVAL}): the gate needs ../shared/eval")
+        missing_eval_data(f"the eval kit is not there ({EVAL}): the gate needs ../shared/eval")
     missing = [name for name in SETS if not (EVAL / name / "pages.warc.gz").is_file()]
     if missing:
-        pytest.skip(f"eval sets missing under {EVAL}: {', '.join(missing)}")
+        missing_eval_data(f"eval sets missing under {EVAL}: {', '.join(missing)}")
     out = tmp_path_factory.mktemp("gate") / "dev.jsonl"
     result = run_newscrawl("extract", *(str(EVAL / name / "pages.warc.gz") for name in SETS), "-o", str(out),
                            "--no-progress", timeout=900)
