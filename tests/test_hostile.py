@@ -244,7 +244,6 @@ def test_extract_corrupt_gzip_is_counted(tmp_path):
 
 # --- sitemaps (their gunzip is in discovery/feeds.py) -------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="sitemap gunzip is not bounded/caught yet (discovery/feeds.py, the lead's part of issue 15)")
 def test_gzip_bomb_sitemap_is_bounded_and_counted(tmp_path):
     with serve_hostile("normal") as server:
         result, summary, paths = crawl(tmp_path, server, "/bomb/sitemap.xml.gz")
@@ -253,7 +252,6 @@ def test_gzip_bomb_sitemap_is_bounded_and_counted(tmp_path):
     assert sum(summary["errors"].values()) == 1, summary["errors"]
 
 
-@pytest.mark.xfail(strict=True, reason="sitemap gunzip is not bounded/caught yet (discovery/feeds.py, the lead's part of issue 15)")
 def test_corrupt_xml_gz_sitemap_is_counted_without_traceback(tmp_path):
     with serve_hostile("normal") as server:
         result, summary, paths = crawl(tmp_path, server, "/broken/sitemap.xml.gz")
