@@ -12,6 +12,7 @@ every server:
     /s/listing?sid=X        every hop links to itself with a new session id
     /bomb/story.html        Content-Encoding: gzip inflating to BOMB_SIZE bytes
     /bomb/sitemap.xml.gz    a .xml.gz file inflating to BOMB_SIZE bytes
+    /bomb/sitemap.xml       a sitemap sent with Content-Encoding: gzip inflating to BOMB_SIZE bytes
     /broken/sitemap.xml.gz  gzip magic, then garbage
     /deep/story.html        a story whose JSON-LD is nested DEEP_JSONLD levels
     /loop/a -> /loop/b -> /loop/a ...     a redirect loop
@@ -136,6 +137,8 @@ class HostileHandler(BaseHTTPRequestHandler):
                 return self.send_body(listing([f"/s/listing?sid={secrets.token_hex(8)}"]).encode())
             if path == "/bomb/story.html":
                 return self.send_body(gzip_bomb(server.bomb_size), headers={"Content-Encoding": "gzip"})
+            if path == "/bomb/sitemap.xml":  # Content-Encoding on a sitemap
+                return self.send_body(gzip_bomb(server.bomb_size), ctype="application/xml", headers={"Content-Encoding": "gzip"})
             if path == "/bomb/sitemap.xml.gz":
                 return self.send_body(gzip_bomb(server.bomb_size), ctype="application/x-gzip")
             if path == "/broken/sitemap.xml.gz":
