@@ -22,6 +22,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.logformatter import LogFormatter
 
 ERROR_KEY = "newscrawl/errors/"
+logger = logging.getLogger(__name__)
 
 # Exception class name -> kind shown in the summary.
 KIND_BY_EXCEPTION = {
@@ -79,8 +80,14 @@ class FailureLogFormatter(LogFormatter):
                 "args": {"url": url, "reason": f"{type(exception).__name__}: {exception}"[:300]}}
 
     def download_error(self, failure, request, spider, errmsg=None):
-        count_error(self.stats, failure_kind(failure.value))
-        return super().download_error(failure, request, spider, errmsg)
+        kind = failure_kind(failure.value)
+        count_error(self.stats, kind)
+        entry = super().download_error(failure, request, spider, errmsg)
+        if kind != type(failure.value).__name__:
+            # A known kind: one line at WARNING; Scrapy's record (with its traceback) at INFO, for -v.
+            logger.warning("Failed %s: %s", request.url, kind)
+            entry["level"] = logging.INFO
+        return entry
 
 
 class CountingHttpCompressionMiddleware(HttpCompressionMiddleware):

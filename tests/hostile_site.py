@@ -13,6 +13,7 @@ every server:
     /bomb/story.html        Content-Encoding: gzip inflating to BOMB_SIZE bytes
     /bomb/sitemap.xml.gz    a .xml.gz file inflating to BOMB_SIZE bytes
     /bomb/sitemap.xml       a sitemap sent with Content-Encoding: gzip inflating to BOMB_SIZE bytes
+    /big/story.html         a 20 MiB page (> DOWNLOAD_MAXSIZE on the wire)
     /broken/sitemap.xml.gz  gzip magic, then garbage
     /deep/story.html        a story whose JSON-LD is nested DEEP_JSONLD levels
     /loop/a -> /loop/b -> /loop/a ...     a redirect loop
@@ -137,6 +138,8 @@ class HostileHandler(BaseHTTPRequestHandler):
                 return self.send_body(listing([f"/s/listing?sid={secrets.token_hex(8)}"]).encode())
             if path == "/bomb/story.html":
                 return self.send_body(gzip_bomb(server.bomb_size), headers={"Content-Encoding": "gzip"})
+            if path == "/big/story.html":  # larger than DOWNLOAD_MAXSIZE on the wire
+                return self.send_body(b"<html><body>" + b"<p>big</p>" * (2 * 1024 * 1024) + b"</body></html>")
             if path == "/bomb/sitemap.xml":  # Content-Encoding on a sitemap
                 return self.send_body(gzip_bomb(server.bomb_size), ctype="application/xml", headers={"Content-Encoding": "gzip"})
             if path == "/bomb/sitemap.xml.gz":

@@ -146,6 +146,14 @@ def test_gzip_bomb_article_is_counted(tmp_path):
     assert_no_traceback(result)
 
 
+def test_oversized_page_and_content_encoding_sitemap_are_counted(tmp_path):
+    with serve_hostile("normal", entry='<a href="/big/story.html">big</a><a href="/bomb/sitemap.xml">s</a>') as server:
+        result, summary, paths = crawl(tmp_path, server)
+    assert sorted(paths) == [STORY_1, STORY_2]
+    assert summary["errors"] == {"oversized": 1, "oversized after decompression": 1}, summary["errors"]
+    assert_no_traceback(result)
+
+
 def test_redirect_loop_and_long_chain_are_counted(tmp_path):
     with serve_hostile("normal", entry='<a href="/loop/a">l</a><a href="/chain/1">c</a>') as server:
         result, summary, paths = crawl(tmp_path, server)
