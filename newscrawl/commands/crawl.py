@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_WARNINGS, CommandError
 from newscrawl.dates import parse_since
-from newscrawl.dedup.urls import registrable_domain
+from newscrawl.urls import registrable_domain
 from newscrawl.extensions import error_count, errors_by_kind
 from newscrawl.outputs import check_output_path
 from newscrawl.spiders.news import check_start_url, split_start_urls

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from typing import Iterable, Optional
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from newscrawl.dedup.urls import registrable_domain
+from newscrawl.urls import registrable_domain
 
 DEFAULT_MAX_PAGES_PER_SITE = 50_000
 MAX_BARREN_LISTINGS = 5
