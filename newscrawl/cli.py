@@ -12,7 +12,7 @@ import sys
 
 from newscrawl import __version__
 
-COMMANDS = ("crawl", "extract", "dedup", "demo")
+COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles")
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -36,7 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    # A command may take positional inputs between options (`extract a.html --url A b.html --url B`).
+    dest = getattr(args, "extra_positionals", None)
+    if extras:
+        if not dest or any(e.startswith("-") and e != "-" for e in extras):
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        getattr(args, dest).extend(extras)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

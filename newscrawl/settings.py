@@ -44,6 +44,8 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "newscrawl.middlewares.OffsiteMiddleware": 50,
+    # Next to the downloader: sees each response as it arrived (off unless NEWSCRAWL_WARC is set).
+    "newscrawl.warc.WarcMiddleware": 950,
 }
 # Scrapy's Protego parser, keeping the Sitemap: lines for the spider.
 ROBOTSTXT_PARSER = "newscrawl.middlewares.RobotParser"
@@ -100,3 +102,10 @@ NEWSCRAWL_SITES = []
 NEWSCRAWL_SKIP_URLS = []
 # Id of the run (set by `newscrawl crawl`).
 NEWSCRAWL_RUN_ID = None
+# Folders of site profiles (*.toml) beside the bundled newscrawl/sites/ (`--profiles DIR`):
+# one path, several separated by commas or os.pathsep, or a list. Checked before the first request.
+NEWSCRAWL_PROFILES_DIR = None
+# Write every fetched response to this WARC file (`--warc FILE.warc.gz`), rotated past
+# NEWSCRAWL_WARC_MAX_SIZE bytes (FILE-00001.warc.gz ...).
+NEWSCRAWL_WARC = None
+NEWSCRAWL_WARC_MAX_SIZE = 1 << 30
