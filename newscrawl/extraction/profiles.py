@@ -197,7 +197,7 @@ def check_profile_text(text: str, origin: str = "<profile>") -> tuple[Optional[d
     domains = data.get("domains", [])
     if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
         problem("'domains' must be a list of strings", None, "domains")
-        domains = []
+        domains = None
     for key in URL_RULE_KEYS:
         patterns = data.get(key, [])
         if isinstance(patterns, str):
@@ -220,7 +220,7 @@ def check_profile_text(text: str, origin: str = "<profile>") -> tuple[Optional[d
             problem(f"unknown key 'match.{key}'{_did_you_mean(key, MATCH_KEYS)}", "match", key)
         elif not isinstance(value, str):
             problem(f"match.{key} must be a string", "match", key)
-    if not domains and not match:
+    if domains == [] and not match:
         problem("give 'domains' or a [match] rule, or the profile applies to no site")
     selectors = data.get("selectors", {})
     if not isinstance(selectors, dict):
@@ -247,7 +247,7 @@ def check_profile_text(text: str, origin: str = "<profile>") -> tuple[Optional[d
                 problem(f"selectors.{key}: {exc}", "selectors", key)
     if problems:
         return None, sorted(problems, key=lambda p: p.line or 0)
-    data["domains"] = [d.lower().strip() for d in domains]
+    data["domains"] = [d.lower().strip() for d in domains or ()]
     data["match"] = match
     data["selectors"] = selectors
     remove = selectors.get("remove", [])
