@@ -12,7 +12,7 @@ import sys
 
 from newscrawl import __version__
 
-COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles")
+COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles", "explain", "record")
 
 # Exit codes, documented in the README.
 EXIT_OK = 0

@@ -223,3 +223,45 @@ def test_a_spider_subclass_changes_the_page_function_the_workers_run(tmp_path, m
     assert result.counters["mine"] == 1
     assert not any("/tag/" in link.url for link in result.links)
     assert any("/tag/" in link.url for link in process_page(*args).links)
+
+
+def test_explain_shows_kind_rule_profile_and_field_sources_without_the_network(italian_site, tmp_path):
+    server, profiles = italian_site
+    path, title, author, _paragraphs = italian.STORIES[3]
+    page = Path(server.root) / path
+    process = run_newscrawl("explain", str(page), "--url", server.url(path), "--profiles", str(profiles))
+    assert process.returncode == 0, process.stderr
+    out = process.stdout
+    assert "kind      article (a story: exported)" in out
+    assert "the profile's story_urls" in out and "the classifier alone says other" in out
+    assert "main_block_chars" in out and "[   ] main block" in out
+    assert f"title          {title}" in out and "<- profile selector 'article h1'" in out
+    assert "<- cleaning: credit line moved out of the body" in out and "  - Fonte: ANSA" in out
+    assert "related    " + server.url(italian.STORIES[4][0]) + "  related" in out
+    as_json = json.loads(run_newscrawl("explain", str(page), "--url", server.url(path), "--profiles", str(profiles),
+                                       "--json").stdout)
+    assert as_json["fields"]["authors"] == {"value": [author], "source": "profile selector 'article .firma'"}
+    live = run_newscrawl("explain", server.url(path))
+    assert live.returncode == 2 and "--fetch" in live.stderr
+    fetched = run_newscrawl("explain", server.url(path), "--fetch", "--profiles", str(profiles), "--json")
+    assert fetched.returncode == 0 and json.loads(fetched.stdout)["kind"] == ARTICLE
+
+
+def test_record_then_replay(italian_site, tmp_path):
+    server, profiles = italian_site
+    path = italian.STORIES[0][0]
+    cases = tmp_path / "sites"
+    process = run_newscrawl("record", server.url(path), "--fetch", "--profile", "cronaca-locale",
+                            "--profiles", str(profiles), "--dir", str(cases))
+    assert process.returncode == 0, process.stderr
+    folder = cases / "cronaca-locale"
+    assert sorted(p.name for p in folder.iterdir()) == ["bilancio-approvato.html.gz", "bilancio-approvato.json",
+                                                        "profile.toml"]
+    spec = json.loads((folder / "bilancio-approvato.json").read_text(encoding="utf-8"))
+    assert spec["profile"] == "Cronaca Locale" and spec["expected"]["credit"] == "ANSA"
+    again = run_newscrawl("record", server.url(path), "--fetch", "--profile", "cronaca-locale",
+                          "--profiles", str(profiles), "--dir", str(cases))
+    assert again.returncode == 2 and "exists" in again.stderr
+    listing = run_newscrawl("record", server.url("/"), "--fetch", "--profile", "cronaca-locale",
+                            "--profiles", str(profiles), "--dir", str(cases))
+    assert listing.returncode == 2 and "not a story" in listing.stderr
