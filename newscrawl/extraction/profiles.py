@@ -106,6 +106,7 @@ def select(tree: HtmlElement, css: str) -> list[HtmlElement]:
     return [el for el in css_xpath(css)(tree) if isinstance(el, HtmlElement)]
 
 
+@lru_cache(maxsize=1024)
 def compile_pattern(pattern: str) -> re.Pattern:
     """A URL rule: "glob:/path/*" matched against the URL's path (and query), else a regex
     searched in the whole URL."""
