@@ -1,4 +1,4 @@
-"""The `newscrawl` command: crawl, extract, dedup, demo.
+"""The `newscrawl` command: crawl, extract, dedup, demo, profiles, explain, record.
 
 Each subcommand lives in newscrawl/commands/<name>.py and exposes `register(subparsers)`,
 which adds its parser and sets `func` to a callable taking the parsed args and returning

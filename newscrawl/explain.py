@@ -42,7 +42,7 @@ def _classification(tree, url: str, profile: Optional[dict], final_kind: str) ->
         (f"main block {main} >= 600 chars and (story-shaped URL or a publication date in the markup)",
          main >= 600 and (s.get("url_shape") == "article" or has_date_signal(tree))),
         (f"main block {main} >= 2500 chars on a page that is not the home page", main >= 2500),
-        (f"listing: {s.get('story_links', 0)} links to story-shaped URLs >= 3, a listing type, or a listing-shaped URL",
+        (f"listing: links to story-shaped URLs {s.get('story_links', 0)} >= 3, or a listing type, or a listing-shaped URL",
          s.get("story_links", 0) >= 3 or bool(types & LISTING_TYPES) or s.get("url_shape") == "listing"),
     ]
     rule = url_rule(profile, url)
