@@ -99,6 +99,24 @@ def _header_pairs(response) -> list[tuple[str, str]]:
             for name, values in response.headers.items() for value in values]
 
 
+def readable_by_warc_readers(headers: list[tuple[str, str]], body: bytes, max_size: int = 0):
+    """A body in a Content-Encoding WARC readers cannot undo (zstd, which Scrapy accepts) is
+    stored decoded, its header kept as X-Archive-Orig-Content-Encoding (the web-archive
+    convention for a header that no longer describes the stored bytes)."""
+    from warcio.bufferedreaders import BufferedReader
+
+    encoding = next((v.strip().lower() for k, v in headers if k.lower() == "content-encoding"), "")
+    if not encoding or encoding in BufferedReader.get_supported_decompressors() or encoding == "identity":
+        return headers, body
+    if encoding != "zstd":
+        return headers, body  # unknown to Scrapy as well: kept as it came
+    from scrapy.utils._compression import _unzstd
+
+    body = _unzstd(body, max_size=max_size)
+    headers = [("X-Archive-Orig-Content-Encoding", v) if k.lower() == "content-encoding" else (k, v) for k, v in headers]
+    return headers, body
+
+
 class WarcMiddleware:
     """Enabled by NEWSCRAWL_WARC (`--warc`); NEWSCRAWL_WARC_MAX_SIZE bytes per file."""
 
@@ -131,10 +149,13 @@ class WarcMiddleware:
         hints = self._hints(response)
         extra = {HINTS_HEADER: json.dumps(hints, ensure_ascii=True)} if hints else None
         try:
-            self.writer.write_response(response.url, response.status, _header_pairs(response), response.body,
+            headers, body = readable_by_warc_readers(_header_pairs(response), response.body,
+                                                     self.crawler.settings.getint("DOWNLOAD_MAXSIZE", 0))
+            self.writer.write_response(response.url, response.status, headers, body,
                                        protocol=getattr(response, "protocol", None) or "HTTP/1.1", extra=extra)
-        except OSError as exc:
+        except Exception as exc:  # a record lost is logged and counted; the crawl goes on
             logger.error("cannot write WARC record for %s: %s", response.url, exc)
+            self.crawler.stats.inc_value("newscrawl/warc/errors")
         else:
             self.crawler.stats.inc_value("newscrawl/warc/records")
         return response
