@@ -169,6 +169,9 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
     kind = profile_kind(profile, url, page_class.kind)
     result = PageResult(url, kind, template=page_class.signals.get("template"))
     result.counters[f"pages/{kind}"] += 1
+    if kind == OTHER and url_shape(url) == "article":
+        # A story-shaped URL the classifier turned down: said in the summary, as a profile may be missing.
+        result.counters["classified/story_url_not_story"] += 1
     result.links.extend(Link(u, FEED_LINK) for u in find_feeds(tree, url))
     if kind != ARTICLE:
         # Link discovery reads the tree before extraction, which may prune it.

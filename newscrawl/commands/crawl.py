@@ -162,6 +162,10 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
     ]
     if removed:
         lines.append("  cleaned out       " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
+    turned_down = s.get("newscrawl/classified/story_url_not_story", 0)
+    if turned_down:
+        lines.append(f"  not taken         {turned_down} pages with story-shaped URLs classified as neither story nor listing "
+                     "(`newscrawl explain` shows why; a profile's story_urls decides)")
     return "\n".join(lines) + "\n"
 
 
