@@ -120,9 +120,8 @@ def _sources(article, raw, tree, url: str, fetched_at, profile: Optional[dict], 
     for key in ("section", "tags", "image"):
         if getattr(article, key, None):
             sources[key] = profile_set.get(key) and f"profile selector {selectors[key]!r}" or "JSON-LD / meta"
-    for key in ("date", "date_modified"):
-        if profile_set.get(key) == "profile timezone":
-            sources[key] = sources.get(key, "page") + f", with the profile's timezone {profile['timezone']}"
+    if profile and profile.get("timezone") and "date" in sources:
+        sources["date"] += f" (a time given without an offset is read in {profile['timezone']})"
     if raw.canonical_url:
         sources["canonical_url"] = "rel=canonical / og:url" if page.data.links.get("canonical") or page.data.all("og:url") \
             else "the URL, canonicalised"
@@ -166,9 +165,6 @@ def explain_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
     article = result.article or process_page(url, headers, body, fetched_at, replace(hints, extract_all=True)).article
     if article is not None and raw is not None and tree is not None:
         profile_set = {k: "profile selector" for k in read_profile_fields(tree, url, profile)}
-        if profile and profile.get("timezone"):
-            profile_set.update({k: "profile timezone" for k in ("date", "date_modified")
-                                if getattr(article, k) and getattr(article, k) != getattr(raw, k, None)})
         sources = _sources(article, raw, parse_html(decode_html(body, headers or {})), url, fetched_at, profile,
                            profile_set, hints)
         report["exported"] = result.article is not None
