@@ -23,25 +23,37 @@ def _fold(value: Any) -> str:
     return " ".join(unicodedata.normalize("NFKC", str(value or "")).split()).casefold()
 
 
-def _classification(tree, url: str, profile: Optional[dict], final_kind: str) -> dict:
-    """The classifier's signals and the rules of newscrawl.discovery.pages they met or missed."""
-    from newscrawl.discovery.pages import ARTICLE_TYPES, LISTING_TYPES, classify_page, has_date_signal
+def _classification(tree, url: str, profile: Optional[dict], final_kind: str, site_hints: Optional[dict]) -> dict:
+    """The classifier's signals and the rules of newscrawl.discovery.pages.classify_page (in its
+    order) they met or missed."""
+    from newscrawl.discovery.pages import (ARTICLE_TYPES, LISTING_TYPES, NOT_STORY_TYPES, RUN_MIN_CHARS, classify_page,
+                                           has_date_signal)
+    from newscrawl.discovery.site_memory import pattern_kind
     from newscrawl.discovery.urls import is_page_number_url
     from newscrawl.extraction.profiles import url_rule
 
-    page_class = classify_page(tree, url)
+    page_class = classify_page(tree, url, site_hints=site_hints)
     s = page_class.signals
     types = set(s.get("jsonld_types", ()))
     main = s.get("main_block_chars", 0)
+    learnt = pattern_kind(site_hints, url)
     structured = bool(types & ARTICLE_TYPES) or s.get("og_type") == "article"
+    has_shape = "block_link_ratio" in s
+    own_block = has_shape and s["block_link_ratio"] < 0.25 and s["repeated_blocks"] < 2 and bool(s.get("headline"))
     checks = [
-        ("page 2+ of a listing: page-number URL and main block < 1500 chars",
-         is_page_number_url(url) and main < 1500),
-        (f"structured data says story (JSON-LD/og:type) and main block {main} >= 200 chars or story-shaped URL",
+        ("an about/contact/profile/search page by its structured data", bool(types & NOT_STORY_TYPES) and not structured),
+        (f"page 2+ of a listing: page-number URL and main block {main} < 1500 chars",
+         is_page_number_url(url) and main < 1500 and learnt != ARTICLE),
+        (f"structured data says story (JSON-LD/og:type) and main block {main} >= 200 chars or a story-shaped URL",
          structured and (main >= 200 or s.get("url_shape") == "article")),
-        (f"main block {main} >= 600 chars and (story-shaped URL or a publication date in the markup)",
+        (f"main block {main} >= 600 chars and (a story-shaped URL or a publication date in the markup)",
          main >= 600 and (s.get("url_shape") == "article" or has_date_signal(tree))),
         (f"main block {main} >= 2500 chars on a page that is not the home page", main >= 2500),
+        (f"no metadata: a headline that is not a link, one block of running text (main block {main} >= 300 chars, "
+         f"links < 25 %, not one card among look-alikes) and a date line",
+         own_block and main >= 300 and bool(s.get("date_line")) and learnt != "listing"),
+        ("a short story (main block >= %d chars) whose URL shape or template the site's stories have" % RUN_MIN_CHARS,
+         own_block and main >= RUN_MIN_CHARS and learnt == ARTICLE),
         (f"listing: links to story-shaped URLs {s.get('story_links', 0)} >= 3, or a listing type, or a listing-shaped URL",
          s.get("story_links", 0) >= 3 or bool(types & LISTING_TYPES) or s.get("url_shape") == "listing"),
     ]
@@ -50,6 +62,7 @@ def _classification(tree, url: str, profile: Optional[dict], final_kind: str) ->
         "kind": final_kind,
         "classifier_kind": page_class.kind,
         "profile_rule": f"{rule[0]} {rule[1]!r}" if rule else None,
+        "site_memory": learnt,
         "signals": s,
         "rules": [{"rule": text, "met": bool(met)} for text, met in checks],
     }
@@ -93,6 +106,8 @@ def _sources(article, raw, tree, url: str, fetched_at, profile: Optional[dict], 
             sources["date"] = "meta (article:published_time ...)"
         elif selectors.get("date") and select(tree, selectors["date"]):
             sources["date"] = f"profile selector {selectors['date']!r}"
+        elif any((t.get("datetime") or "").startswith(date) for t in page.data.times):
+            sources["date"] = "page <time datetime>"
         elif re.sub(r"-", "/", date) in url or date.replace("-", "") in url:
             sources["date"] = "the URL"
         elif hints.listed_date:
@@ -159,7 +174,7 @@ def explain_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
     report["profile"] = ({"name": profile["name"], "file": profile.get("path") or profile.get("file")}
                          if profile else None)
     if tree is not None:
-        report["classification"] = _classification(tree, url, profile, result.kind)
+        report["classification"] = _classification(tree, url, profile, result.kind, hints.site)
     # The fields whatever the kind (what the crawl would export if it took the page for a story).
     raw = process_page(url, headers, body, fetched_at, replace(hints, extract_all=True, clean=False)).article
     article = result.article or process_page(url, headers, body, fetched_at, replace(hints, extract_all=True)).article

@@ -5,7 +5,7 @@ way in), so it sees each response as it arrived: robots.txt, redirects, errors, 
 pages, with their status line, headers and bytes (still compressed when the site compressed
 them; WARC readers such as `newscrawl extract` decode Content-Encoding). The
 crawl's hints for the page (what link led to it, the feed's title and date, the site list's
-language and profile) go in a `WARC-Newscrawl-Hints` header, so `newscrawl extract` over the
+language and profile, what the crawl had learnt of the site) go in a `WARC-Newscrawl-Hints` header, so `newscrawl extract` over the
 WARC runs the page function with the same inputs the crawl gave it.
 
 Files rotate by size: FILE.warc.gz, then FILE-00001.warc.gz, FILE-00002.warc.gz ... once one
@@ -29,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 HINTS_HEADER = "WARC-Newscrawl-Hints"
 # Hints that describe the page (the rest describe this run: where profiles live, cleaning on or off).
-RECORDED_HINTS = ("expect", "listed_title", "listed_date", "language", "date_locale", "profile")
+RECORDED_HINTS = ("expect", "listed_title", "listed_date", "language", "date_locale", "profile", "site")
+# A site-memory snapshot larger than this is left out of the record (replay then classifies
+# without it); snapshots are a few hundred bytes.
+MAX_HINTS_BYTES = 64 * 1024
 DEFAULT_MAX_SIZE = 1 << 30
 
 
@@ -143,7 +146,10 @@ class WarcMiddleware:
             hints = asdict(hints_for(response))
         except Exception:  # hints are a convenience for replay, never a reason to lose the record
             return {}
-        return {k: hints[k] for k in RECORDED_HINTS if hints.get(k) is not None}
+        recorded = {k: hints[k] for k in RECORDED_HINTS if hints.get(k) is not None}
+        if len(json.dumps(recorded.get("site") or {})) > MAX_HINTS_BYTES:
+            recorded.pop("site")
+        return recorded
 
     def process_response(self, request, response, spider=None):
         hints = self._hints(response)

@@ -186,8 +186,10 @@ def _recorded_hints(record) -> Optional[dict]:
         hints = json.loads(raw)
     except ValueError:
         return None
-    return {k: v for k, v in hints.items() if k in RECORDED_HINTS and (v is None or isinstance(v, str))} \
-        if isinstance(hints, dict) else None
+    if not isinstance(hints, dict):
+        return None
+    return {k: v for k, v in hints.items()
+            if k in RECORDED_HINTS and (v is None or isinstance(v, str) or (k == "site" and isinstance(v, dict)))}
 
 
 def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterator[Page]:
