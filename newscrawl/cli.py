@@ -1,4 +1,4 @@
-"""The `newscrawl` command: crawl, extract, dedup, demo.
+"""The `newscrawl` command: crawl, extract, dedup, demo, profiles, explain, record.
 
 Each subcommand lives in newscrawl/commands/<name>.py and exposes `register(subparsers)`,
 which adds its parser and sets `func` to a callable taking the parsed args and returning
@@ -12,7 +12,7 @@ import sys
 
 from newscrawl import __version__
 
-COMMANDS = ("crawl", "extract", "dedup", "demo")
+COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles", "explain", "record")
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -47,7 +47,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    # A command may take positional inputs between options (`extract a.html --url A b.html --url B`).
+    dest = getattr(args, "extra_positionals", None)
+    if extras:
+        if not dest or any(e.startswith("-") and e != "-" for e in extras):
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        getattr(args, dest).extend(extras)
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -49,7 +49,8 @@ class PageHints:
     listed_date: Optional[str] = None  # a feed / sitemap's date for this URL, as given there
     language: Optional[str] = None  # the site list's language (a hint: the text shown still wins)
     date_locale: Optional[str] = None
-    profile: Optional[str] = None  # a bundled site profile named by the site list
+    profile: Optional[str] = None  # a site profile named by the site list
+    profile_dirs: tuple = ()  # folders of site profiles beside the bundled ones (NEWSCRAWL_PROFILES_DIR)
     clean: bool = True  # False: the extracted fields without the cleaning stage (`extract --no-clean`)
     extract_all: bool = False  # extract whatever the page's kind (`extract` over saved story pages)
     site: Optional[dict] = None  # what the crawl has learnt of the page's site (SiteMemory.snapshot())
@@ -102,7 +103,7 @@ def _looks_xml(body: bytes, ctype: str) -> bool:
     return "xml" in ctype or head.startswith(_XML_MARKERS)
 
 
-def _process(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hints: PageHints) -> PageResult:
+def _process_bytes(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hints: PageHints) -> PageResult:
     ctype = _content_type(headers)
     if hints.expect in (FEED_LINK, SITEMAP_LINK) or _looks_xml(body, ctype):
         try:
@@ -124,6 +125,13 @@ def _process(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hint
         result.counters["pages/not_html"] += 1
         return result
     return _html_result(url, headers, body, fetched_at, hints)
+
+
+def _process(url: str, headers: Mapping, body: bytes, fetched_at: datetime, hints: PageHints) -> PageResult:
+    result = _process_bytes(url, headers, body, fetched_at, hints)
+    if result.kind in (FEED, SITEMAP):
+        _apply_url_rules(result, _page_profile(None, url, hints))
+    return result
 
 
 def _feed_result(url: str, body: bytes) -> PageResult:
@@ -149,24 +157,31 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
     from newscrawl.extraction import extract_article
     from newscrawl.extraction.article import parse_html
     from newscrawl.extraction.decode import decode_html
+    from newscrawl.extraction.profiles import apply_profile_fields, read_profile_fields
 
     tree = parse_html(decode_html(body, headers))
     if tree is None:
         result = PageResult(url, EMPTY)
         result.counters["pages/empty"] += 1
         return result
+    profile = _page_profile(tree, url, hints)
     page_class = classify_page(tree, url, site_hints=hints.site)
-    kind = page_class.kind
+    kind = profile_kind(profile, url, page_class.kind)
     result = PageResult(url, kind, template=page_class.signals.get("template"))
     result.counters[f"pages/{kind}"] += 1
+    if kind == OTHER and url_shape(url) == "article":
+        # A story-shaped URL the classifier turned down: said in the summary, as a profile may be missing.
+        result.counters["classified/story_url_not_story"] += 1
     result.links.extend(Link(u, FEED_LINK) for u in find_feeds(tree, url))
     if kind != ARTICLE:
         # Link discovery reads the tree before extraction, which may prune it.
         result.links.extend(_listing_links(tree, url, hints.site))
     if kind == ARTICLE or hints.extract_all:
+        profile_fields = read_profile_fields(tree, url, profile)
         provenance: dict = {}
         article = extract_article(tree, url, headers=headers, fetched_at=fetched_at, profiles=_profiles(url, hints),
                                   hints=hints, provenance=provenance)
+        apply_profile_fields(article, profile_fields, profile)
         result.counters[f"summary/{provenance.get('summary') or 'none'}"] += 1
         paywalled = {True: "true", False: "false"}.get(article.paywalled, "unknown")
         result.counters[f"paywalled/{paywalled}"] += 1
@@ -178,7 +193,39 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
         result.article = article
         if kind == ARTICLE:
             result.links.extend(Link(u, RELATED) for u in article.related_urls)
+    _apply_url_rules(result, profile)
     return result
+
+
+def profile_kind(profile: Optional[dict], url: str, kind: str) -> str:
+    """The site profile's URL rules over the classifier: a URL the profile calls a story is one
+    whatever its length; an ignored URL is never a story."""
+    from newscrawl.extraction.profiles import url_kind
+
+    ruled = url_kind(profile, url)
+    if ruled == "ignore":
+        return OTHER
+    return ruled or kind
+
+
+def _apply_url_rules(result: PageResult, profile: Optional[dict]) -> None:
+    """Links the profile ignores are dropped; links it calls stories or listings get that role."""
+    if not profile or not any(profile.get(k) for k in ("story_urls", "listing_urls", "ignore_urls")):
+        return
+    from newscrawl.extraction.profiles import url_kind
+
+    kept = []
+    for link in result.links:
+        ruled = url_kind(profile, link.url)
+        if ruled == "ignore":
+            result.counters["links/ignored_by_profile"] += 1
+            continue
+        if ruled == ARTICLE and link.role in (LISTING_LINK, PAGINATION):
+            link.role = STORY
+        elif ruled == LISTING and link.role == STORY:
+            link.role = LISTING_LINK
+        kept.append(link)
+    result.links = kept
 
 
 def _listing_links(tree, url: str, site_hints: Optional[dict] = None) -> list[Link]:
@@ -204,14 +251,23 @@ def _listing_links(tree, url: str, site_hints: Optional[dict] = None) -> list[Li
 
 
 def _profiles(url: str, hints: PageHints) -> Optional[tuple]:
-    """The site list's profile for this page first, then the bundled ones; None: the bundled ones."""
-    if not (hints.profile or hints.language or hints.date_locale):
+    """The site list's profile for this page first, then those of the profile folders and the
+    bundled ones; None: the bundled ones."""
+    if not (hints.profile or hints.language or hints.date_locale or hints.profile_dirs):
         return None
     from newscrawl.urls import registrable_domain
     from newscrawl.extraction.profiles import load_profiles, site_list_profile
 
-    site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale)
-    return (site_profile, *load_profiles()) if site_profile else None
+    dirs = tuple(hints.profile_dirs)
+    site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale, dirs)
+    return (site_profile, *load_profiles(dirs)) if site_profile else load_profiles(dirs)
+
+
+def _page_profile(tree, url: str, hints: PageHints) -> Optional[dict]:
+    """The profile that applies to this page (by domain, else by its markup), as extraction finds it."""
+    from newscrawl.extraction.profiles import page_profile
+
+    return page_profile(tree, url, _profiles(url, hints))
 
 
 __all__ = ["ARTICLE", "LISTING", "OTHER", "FEED", "SITEMAP", "EMPTY", "NOT_HTML", "ERROR", "PageHints", "Link",

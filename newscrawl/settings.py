@@ -52,6 +52,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.failures.CountingHttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "newscrawl.failures.CountingRedirectMiddleware": 600,
+    # Next to the downloader: sees each response as it arrived (off unless NEWSCRAWL_WARC is set).
+    "newscrawl.warc.WarcMiddleware": 950,
 }
 # Scrapy's Protego parser, keeping the Sitemap: lines for the spider.
 ROBOTSTXT_PARSER = "newscrawl.middlewares.RobotParser"
@@ -148,7 +150,6 @@ CHECKED_SETTINGS = (
     ("CLOSESPIDER_TIMEOUT", float, 0, False),
     ("CLOSESPIDER_ERRORCOUNT", int, 0, False),
     ("NEWSCRAWL_RELATED_DEPTH", int, 0, False),
-    ("NEWSCRAWL_MAX_PAGES", int, 0, False),
     ("NEWSCRAWL_MAX_DEPTH", int, 0, False),
     ("NEWSCRAWL_MAX_PAGES_PER_SITE", int, 0, False),
     ("NEWSCRAWL_MAX_BARREN_LISTINGS", int, 1, False),
@@ -211,3 +212,10 @@ def check_settings(settings, overridden=()) -> None:
             parse_since(since)
         except ValueError as exc:
             raise ValueError(f"NEWSCRAWL_SINCE={since!r}: {exc}") from None
+# Folders of site profiles (*.toml) beside the bundled newscrawl/sites/ (`--profiles DIR`):
+# one path, several separated by commas or os.pathsep, or a list. Checked before the first request.
+NEWSCRAWL_PROFILES_DIR = None
+# Write every fetched response to this WARC file (`--warc FILE.warc.gz`), rotated past
+# NEWSCRAWL_WARC_MAX_SIZE bytes (FILE-00001.warc.gz ...).
+NEWSCRAWL_WARC = None
+NEWSCRAWL_WARC_MAX_SIZE = 1 << 30

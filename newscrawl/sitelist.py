@@ -56,6 +56,25 @@ def load_site_list(path: Path) -> list[Site]:
             raise SiteListError(f"site list must be .toml, .yaml or .yml: {path}")
     except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SiteListError(f"{path}: not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+    return sites_from_data(data, path)
+
+
+def site_list_argument(value: str) -> list[Site]:
+    """`-a sites=...` of `scrapy crawl news` / scrapyd: a site list file on this host, or the
+    list itself as JSON (`[{"name": ..., "start_urls": [...]}]` or `{"sites": [...]}`)."""
+    import json
+
+    text = (value or "").strip()
+    if text.startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise SiteListError(f"sites: not valid JSON: {exc}") from None
+        return sites_from_data(data, "sites")
+    return load_site_list(Path(text).expanduser())
+
+
+def sites_from_data(data, path) -> list[Site]:
     entries = data.get("sites") if isinstance(data, dict) else data
     if not isinstance(entries, list) or not entries:
         raise SiteListError(f"{path}: expected a list of sites under 'sites'")

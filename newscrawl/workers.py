@@ -88,9 +88,9 @@ def _alive(pid: int) -> bool:
 class _Template:
     """The template process and the socket over which it forks workers."""
 
-    def __init__(self) -> None:
+    def __init__(self, page_function: str = "newscrawl.page.process_page") -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        env = dict(os.environ, NEWSCRAWL_WORKER_PARENT=str(os.getpid()))
+        env = dict(os.environ, NEWSCRAWL_WORKER_PARENT=str(os.getpid()), NEWSCRAWL_PAGE_FUNCTION=page_function)
         self.process = subprocess.Popen([sys.executable, "-m", "newscrawl.workers", str(theirs.fileno())],
                                         pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
         theirs.close()
@@ -228,6 +228,14 @@ class _Worker:
         self._kill()
 
 
+def import_function(dotted: str) -> Callable:
+    """"package.module.function" -> the function (a spider's `page_function`)."""
+    import importlib
+
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
 def _failed(url: str, kind: str, message: str) -> PageResult:
     result = PageResult(url, ERROR, error=message)
     result.counters[f"errors/{kind}"] += 1
@@ -237,12 +245,14 @@ def _failed(url: str, kind: str, message: str) -> PageResult:
 class PagePool:
     """`process()` returns a Deferred that fires with the page's PageResult, in the reactor thread."""
 
-    def __init__(self, workers: int, queue_per_worker: int = 2, page_timeout: float = 120.0) -> None:
+    def __init__(self, workers: int, queue_per_worker: int = 2, page_timeout: float = 120.0,
+                 page_function: str = "newscrawl.page.process_page") -> None:
         self.size = max(0, int(workers))
+        self.page_function = page_function  # "module.function" the workers call (a spider's hook)
         self.page_timeout = page_timeout
         self.closing = False
         self.tasks: "queue.Queue[Any]" = queue.Queue()
-        self.template: Optional[_Template] = _Template() if self.size else None
+        self.template: Optional[_Template] = _Template(page_function) if self.size else None
         self._workers = [_Worker(self, i) for i in range(self.size)]
         self._slots = None
         if self.size:
@@ -258,9 +268,7 @@ class PagePool:
         from twisted.internet import defer, reactor
 
         if not self.size:  # inline: on the reactor thread, for debugging
-            from newscrawl.page import process_page
-
-            return defer.succeed(process_page(*args))
+            return defer.succeed(import_function(self.page_function)(*args))
 
         def submit(_):
             if self.closing:
@@ -349,10 +357,10 @@ def template_main(control_fd: int, call: Optional[Callable] = None) -> int:
     logging.getLogger().setLevel(logging.ERROR)  # libraries' chatter would drown the crawl's log
     sys.stdout = sys.stderr  # a stray print must not reach a result stream
     if call is None:
-        from newscrawl.page import process_page as call
+        call = import_function(os.environ.get("NEWSCRAWL_PAGE_FUNCTION") or "newscrawl.page.process_page")
     # What a first page would pay for (imports, lexicons, profiles, the language model), paid
     # once here and shared by every worker forked afterwards.
-    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE)
+    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE, None, None)
     gc.collect()
     gc.freeze()  # the collector of a worker then leaves the shared objects' pages alone
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they exit

@@ -25,7 +25,7 @@ def scores(tmp_path_factory):
     if missing:
         missing_eval_data(f"eval sets missing under {EVAL}: {', '.join(missing)}")
     out = tmp_path_factory.mktemp("gate") / "dev.jsonl"
-    result = run_newscrawl("extract", *(str(EVAL / name / "pages.warc.gz") for name in SETS), "-o", str(out),
+    result = run_newscrawl("extract", *(str(EVAL / name / "pages.warc.gz") for name in SETS), "-o", str(out), "--all-pages",
                            "--no-progress", timeout=900)
     assert result.returncode == 0, result.stderr
     found = {}

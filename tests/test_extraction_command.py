@@ -33,7 +33,7 @@ def test_extract_warc(tmp_path):
          (PAGES / "windows1256_levantine.html").read_bytes()),
     ])
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert result.returncode == 0, result.stderr
     lines = read_jsonl(out)
     assert [line["url"] for line in lines] == ["https://www.coastline-post.co.uk/news/pier-vote",
@@ -58,7 +58,7 @@ def test_extract_warc_resource_records_and_skips_errors(tmp_path):
         writer.write_record(writer.create_warc_record("https://www.lepetitrhone.example.fr/gone", "response",
                                                       payload=io.BytesIO(b"<html>not here</html>"), http_headers=http))
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert result.returncode == 0, result.stderr
     assert [line["title"] for line in read_jsonl(out)] == ["Le tramway prolongé jusqu'à l'aéroport"]
     assert "1 HTTP 404" in result.stderr
@@ -70,7 +70,7 @@ def test_extract_html_and_html_gz(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(PAGES / "no_structured_data.html"), str(gz), "-o", str(out),
                            "--url", "https://valleycourier.example.org/local/library-late-fridays",
-                           "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean",
+                           "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean", "--all-pages",
                            "--fetched-at", "2024-03-09T00:00:00Z")
     assert result.returncode == 0, result.stderr
     lines = read_jsonl(out)
@@ -124,7 +124,25 @@ def test_an_unreadable_page_is_counted_and_the_run_goes_on(tmp_path):
     broken.write_bytes(b"this is not gzip")
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(broken), str(PAGES / "microdata.html"), "-o", str(out),
-                           "--url", "https://x.example/broken", "--url", "https://x.example/fine")
+                           "--url", "https://x.example/broken", "--url", "https://x.example/fine", "--all-pages")
     assert [line["url"] for line in read_jsonl(out)] == ["https://x.example/fine"]
     assert "1 failed" in result.stderr and "broken.html.gz" in result.stderr
     assert result.returncode == 1  # half the pages failed: finished, with errors
+
+
+def test_html_inputs_each_followed_by_its_url_and_classified_unless_all_pages(tmp_path):
+    out = tmp_path / "out.jsonl"
+    story = "https://www.coastline-post.co.uk/news/pier-vote"
+    listing = tmp_path / "listing.html"
+    listing.write_text("<html><body><h1>Latest</h1><ul>" + "".join(
+        f'<li><a href="/2024/03/0{i}/story-{i}.html">Story number {i}</a></li>' for i in range(1, 8))
+        + "</ul></body></html>", encoding="utf-8")
+    args = ("extract", str(PAGES / "jsonld_graph.html"), "--url", story,
+            str(listing), "--url", "https://www.coastline-post.co.uk/", "-o", str(out))
+    classified = run_newscrawl(*args)
+    assert classified.returncode == 0, classified.stderr
+    assert [line["url"] for line in read_jsonl(out)] == [story]
+    assert "1 listing page" in classified.stderr
+    everything = run_newscrawl(*args, "--all-pages")
+    assert everything.returncode == 0, everything.stderr
+    assert len(read_jsonl(out)) == 2

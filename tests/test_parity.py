@@ -76,7 +76,7 @@ def _extract(tmp_path: Path, pages: list[tuple[str, dict, bytes]]) -> dict[str, 
     warc = tmp_path / "pages.warc.gz"
     write_warc(warc, pages)
     out = tmp_path / "extract.jsonl"
-    process = run_newscrawl("extract", str(warc), "-o", str(out), "--no-progress", timeout=900)
+    process = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages", "--no-progress", timeout=900)
     assert process.returncode == 0, process.stderr[-3000:]
     return {line["url"]: line for line in read_jsonl(out)}
 

@@ -101,3 +101,35 @@ def test_deploy_schedule_and_collect_items(scrapyd, tmp_path):
     assert all(r["body"] and r["title"] for r in records)
     (log,) = (home / "logs").rglob(f"{job}.log")
     assert "spider_exceptions" not in log.read_text(encoding="utf-8"), "the spider raised inside scrapyd (egg)"
+
+    # A site list inline (sites=) naming a profile from a folder outside the egg
+    # (NEWSCRAWL_PROFILES_DIR): no redeploy needed to add a site.
+    sys.path.insert(0, str(REPO / "tests" / "fixtures" / "italian_site"))
+    import build as italian
+
+    italian_root = italian.build(tmp_path / "italian")
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "cronaca-locale.toml").write_text(italian.PROFILE, encoding="utf-8")
+    server = serve_site(italian_root)
+    try:
+        sites = json.dumps([{"name": "cronaca", "start_urls": [server.base_url + "/"], "profile": "cronaca-locale",
+                             "delay": 0}])
+        job = api(base, "schedule.json", {
+            "project": "newscrawl", "spider": "news", "sites": sites,
+            "setting": ["AUTOTHROTTLE_ENABLED=False", f"NEWSCRAWL_PROFILES_DIR={profiles}"],
+        })["jobid"]
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            jobs = api(base, "listjobs.json?project=newscrawl")
+            if any(j["id"] == job for j in jobs.get("finished", [])):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"scrapyd job {job} did not finish: {jobs}")
+    finally:
+        server.stop()
+    (items,) = (home / "items").rglob(f"{job}.jl")
+    records = [json.loads(line) for line in items.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) == len(italian.STORIES)
+    assert {r["source"] for r in records} == {"Cronaca Locale"} and {r["credit"] for r in records} == {"ANSA"}

@@ -41,6 +41,10 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", metavar="DATE", help="skip stories published before DATE (YYYY-MM-DD or an ISO date-time)")
     parser.add_argument("--max-age", metavar="AGE", help="skip stories older than AGE (36h, 7d, 2w); the later of --since and --max-age wins")
     parser.add_argument("--state", metavar="DIR", help="keep dedup state and the run journal in DIR: later runs export only new or updated stories, and a killed run is resumed by the same command")
+    parser.add_argument("--profiles", action="append", default=[], metavar="DIR",
+                        help="a folder of site profiles (*.toml) beside the bundled ones (repeatable; NEWSCRAWL_PROFILES_DIR)")
+    parser.add_argument("--warc", metavar="FILE.warc.gz", help="also write every fetched response to WARC files "
+                        "(FILE.warc.gz, then FILE-00001.warc.gz ... past NEWSCRAWL_WARC_MAX_SIZE)")
     parser.add_argument("-s", "--set", dest="settings", action="append", default=[], metavar="NAME=VALUE",
                         help="override a Scrapy or newscrawl setting (repeatable)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO) instead of warnings only")
@@ -88,6 +92,10 @@ def build_settings(args: argparse.Namespace, extra: Optional[dict] = None):
         settings.set("NEWSCRAWL_SINCE", since.isoformat(), priority="cmdline")
     if args.state:
         settings.set("NEWSCRAWL_STATE_DIR", str(Path(args.state).expanduser()), priority="cmdline")
+    if getattr(args, "profiles", None):
+        settings.set("NEWSCRAWL_PROFILES_DIR", [str(Path(d).expanduser()) for d in args.profiles], priority="cmdline")
+    if getattr(args, "warc", None):
+        settings.set("NEWSCRAWL_WARC", str(Path(args.warc).expanduser()), priority="cmdline")
     for name, value in (extra or {}).items():
         settings.set(name, value, priority="cmdline")
     for name, value in parse_setting_overrides(args.settings).items():
@@ -179,6 +187,10 @@ def format_summary(result: CrawlResult, start_urls: list[str]) -> str:
     ]
     if removed:
         lines.append("  cleaned out       " + ", ".join(f"{k} {v}" for k, v in sorted(removed.items())))
+    turned_down = s.get("newscrawl/classified/story_url_not_story", 0)
+    if turned_down:
+        lines.append(f"  not taken         {turned_down} pages with story-shaped URLs classified as neither story nor listing "
+                     "(`newscrawl explain` shows why; a profile's story_urls decides)")
     return "\n".join(lines) + "\n"
 
 
@@ -206,9 +218,30 @@ def robots_summary(s: dict) -> str:
     return line + (f"; robots.txt files: {', '.join(notes)}" if notes else "")
 
 
+def profile_dirs_of(args: argparse.Namespace) -> tuple[str, ...]:
+    from newscrawl.extraction.profiles import profile_dirs_setting
+
+    overrides = parse_setting_overrides(args.settings)
+    return tuple(str(Path(d).expanduser()) for d in getattr(args, "profiles", None) or ()) + \
+        profile_dirs_setting(overrides.get("NEWSCRAWL_PROFILES_DIR"))
+
+
+def check_profiles_before_start(dirs: tuple[str, ...]) -> tuple[str, ...]:
+    """Every site profile checked before anything is fetched or written: a bad file stops the
+    run with one line naming it (`newscrawl profiles check` lists every problem)."""
+    from newscrawl.extraction.profiles import check_profiles
+
+    problems = check_profiles(dirs)
+    if problems:
+        more = f" (and {len(problems) - 1} more: newscrawl profiles check)" if len(problems) > 1 else ""
+        raise CommandError(f"bad site profile: {problems[0]}{more}")
+    return dirs
+
+
 def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
     from newscrawl.sitelist import SiteListError, load_site_list
 
+    dirs = check_profiles_before_start(profile_dirs_of(args))
     sites = []
     if getattr(args, "sites", None):
         try:
@@ -224,7 +257,7 @@ def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
 
     for site in sites:
         try:
-            site_list_profile(registrable_domain(site.start_urls[0]), site.profile, site.language, site.date_locale)
+            site_list_profile(registrable_domain(site.start_urls[0]), site.profile, site.language, site.date_locale, dirs)
         except ProfileError as exc:
             raise CommandError(f"{args.sites}: site {site.name!r}: {exc}") from None
     urls += [u for site in sites for u in site.start_urls if u not in urls]
@@ -242,6 +275,7 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
 
     effective_since(args)  # a bad --since/--max-age stops here, before any file is touched
     check_crawl_settings(args)
+    check_profiles_before_start(profile_dirs_of(args))
     state_dir = Path(args.state).expanduser() if args.state else None
     state_lock = None
     if state_dir:

@@ -35,6 +35,7 @@ class Page:
     headers: dict
     fetched_at: Optional[datetime]
     origin: str  # where it came from, for error messages
+    hints: Optional[dict] = None  # the crawl's hints for the page, kept in a WARC written by `crawl --warc`
 
 
 def register(subparsers) -> None:
@@ -48,11 +49,16 @@ def register(subparsers) -> None:
     parser.add_argument("--fetched-at", metavar="ISO", help="fetch time of the .html inputs (default: now; a WARC "
                                                             "record's own WARC-Date is always used)")
     parser.add_argument("--no-clean", action="store_true", help="write the extracted fields without the cleaning stage")
+    parser.add_argument("--all-pages", action="store_true",
+                        help="extract every page whatever its kind (default: only the pages the crawl takes for stories)")
+    parser.add_argument("--profiles", action="append", default=[], metavar="DIR",
+                        help="a folder of site profiles beside the bundled ones (repeatable)")
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", dest="progress", action="store_true", default=None,
                           help="draw the progress bar even when stderr is not a terminal")
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
-    parser.set_defaults(func=run)
+    # `extract a.html --url A b.html --url B`: inputs after an option are inputs too (see cli.main).
+    parser.set_defaults(func=run, extra_positionals="inputs")
 
 
 def _kind(path: Path) -> str:
@@ -199,8 +205,24 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
                 continue
             yield Page(url=url.strip(), body=body, headers=headers,
                        fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
-                       origin=origin)
+                       origin=origin, hints=_recorded_hints(record))
             progress.update(fh.tell(), progress.pages + 1)
+
+
+def _recorded_hints(record) -> Optional[dict]:
+    from newscrawl.warc import HINTS_HEADER, RECORDED_HINTS
+
+    raw = record.rec_headers.get_header(HINTS_HEADER)
+    if not raw:
+        return None
+    try:
+        hints = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(hints, dict):
+        return None
+    return {k: v for k, v in hints.items()
+            if k in RECORDED_HINTS and (v is None or isinstance(v, str) or (k == "site" and isinstance(v, dict)))}
 
 
 def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterator[Page | PageFailure]:
@@ -215,9 +237,13 @@ def _html_pages(path: Path, url: str, fetched_at: Optional[datetime]) -> Iterato
 
 
 def run(args) -> int:
+    from dataclasses import replace
+
+    from newscrawl.commands.crawl import check_profiles_before_start
     from newscrawl.page import ERROR, PageHints, process_page
 
     plan = _check_inputs(args)
+    profile_dirs = check_profiles_before_start(tuple(args.profiles))
     html_fetched_at = None
     if args.fetched_at:
         html_fetched_at = _parse_warc_date(args.fetched_at)
@@ -225,7 +251,8 @@ def run(args) -> int:
             raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
     check_output_path(args.output, create_parent=False)
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
-    hints = PageHints(extract_all=True, clean=not args.no_clean)
+    # Classified as the crawl classifies (only stories are written) unless --all-pages.
+    hints = PageHints(extract_all=args.all_pages, clean=not args.no_clean, profile_dirs=profile_dirs)
     written = 0
     failures: list[str] = []
     skipped: Counter = Counter()
@@ -253,7 +280,8 @@ def run(args) -> int:
                     failure_kinds[page.kind] += 1
                     continue
                 # The crawl's page function, on every saved page whatever its kind.
-                result = process_page(page.url, page.headers, page.body, page.fetched_at, hints)
+                page_hints = replace(hints, **page.hints) if page.hints else hints
+                result = process_page(page.url, page.headers, page.body, page.fetched_at, page_hints)
                 clean_counts.update({k: n for k, n in result.counters.items() if k.startswith("cleaning/")})
                 if result.kind == ERROR:
                     failures.append(f"{page.origin}: {result.error}")

@@ -50,14 +50,51 @@ def response_headers(response: Response) -> dict[str, str]:
     return {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
 
 
-class NewsSpider(scrapy.Spider):
-    name = "news"
+def check_site_profiles(settings, site_list=()) -> tuple[str, ...]:
+    """Every site profile file (bundled and NEWSCRAWL_PROFILES_DIR) checked before the first
+    request, and the site list's profile names resolved: a bad file stops the crawl naming it.
+    Sites given with -a sites= also set NEWSCRAWL_SITES and their DOWNLOAD_SLOTS here, while
+    the settings can still change. Returns the profile folders."""
+    from newscrawl.extraction.profiles import ProfileError, check_profiles, profile_dirs_setting, profile_named
 
-    def __init__(self, start_urls=None, *args, **kwargs):
+    dirs = profile_dirs_setting(settings.get("NEWSCRAWL_PROFILES_DIR"))
+    problems = check_profiles(dirs)
+    if problems:
+        more = f" (and {len(problems) - 1} more: newscrawl profiles check)" if len(problems) > 1 else ""
+        raise ProfileError(f"bad site profile: {problems[0]}{more}")
+    names = [site.profile for site in site_list] or [s.get("profile") for s in settings.getlist("NEWSCRAWL_SITES") or []]
+    for name in filter(None, names):
+        profile_named(name, dirs)
+    if site_list and not settings.getlist("NEWSCRAWL_SITES"):
+        from newscrawl.sitelist import download_slots
+
+        settings.set("NEWSCRAWL_SITES", [site.to_dict() for site in site_list], priority="spider")
+        slots = download_slots(list(site_list))
+        if slots:
+            settings.set("DOWNLOAD_SLOTS", {**slots, **settings.getdict("DOWNLOAD_SLOTS")}, priority="spider")
+    return dirs
+
+
+class NewsSpider(scrapy.Spider):
+    """Subclasses change one step by overriding it: `page_function` (the dotted name of the
+    function the worker processes run on every page: classify, extract, links),
+    `hints_for(response)` (what it is told about a page) or `follow_result(result, response)`
+    (what becomes an item or a request)."""
+    name = "news"
+    page_function = "newscrawl.page.process_page"
+
+    def __init__(self, start_urls=None, sites=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.start_urls = [check_start_url(u) for u in split_start_urls(start_urls)]
+        # -a sites=FILE (or the list inline as JSON): the per-site options of `newscrawl crawl --sites`.
+        self.site_list = []
+        if sites:
+            from newscrawl.sitelist import site_list_argument
+
+            self.site_list = site_list_argument(sites)
+            self.start_urls += [u for site in self.site_list for u in site.start_urls if u not in self.start_urls]
         if not self.start_urls:
-            raise ValueError("no start URLs: pass -a start_urls=URL[,URL...]")
+            raise ValueError("no start URLs: pass -a start_urls=URL[,URL...] or -a sites=FILE")
         self.site_domains = {registrable_domain(u) for u in self.start_urls}
         self.site_hosts = {host_of(u) for u in self.start_urls}
         self._sitemaps_requested: set[str] = set()
@@ -82,9 +119,10 @@ class NewsSpider(scrapy.Spider):
         spider.use_sitemaps = settings.getbool("NEWSCRAWL_USE_SITEMAPS", True)
         spider.since = parse_since(settings.get("NEWSCRAWL_SINCE"))
         spider.skip_urls = {strip_tracking(u) for u in settings.getlist("NEWSCRAWL_SKIP_URLS") or []}
-        # Per-site options from a site list (newscrawl crawl --sites), by registrable domain.
-        spider.site_options = {registrable_domain(u): site for site in settings.getlist("NEWSCRAWL_SITES") or []
-                               for u in site.get("start_urls", [])}
+        spider.profile_dirs = check_site_profiles(settings, spider.site_list)
+        # Per-site options from a site list (newscrawl crawl --sites, -a sites=), by registrable domain.
+        sites = settings.getlist("NEWSCRAWL_SITES") or [site.to_dict() for site in spider.site_list]
+        spider.site_options = {registrable_domain(u): site for site in sites for u in site.get("start_urls", [])}
         workers = settings.get("NEWSCRAWL_WORKERS")
         spider.worker_count = default_workers() if workers in (None, "") else settings.getint("NEWSCRAWL_WORKERS")
         crawler.signals.connect(spider.close_pool, signal=signals.spider_closed)
@@ -98,7 +136,8 @@ class NewsSpider(scrapy.Spider):
         if self._pool is None:
             settings = self.crawler.settings
             self._pool = PagePool(self.worker_count, queue_per_worker=settings.getint("NEWSCRAWL_WORKER_QUEUE", 2),
-                                  page_timeout=settings.getfloat("NEWSCRAWL_PAGE_TIMEOUT", 120.0))
+                                  page_timeout=settings.getfloat("NEWSCRAWL_PAGE_TIMEOUT", 120.0),
+                                  page_function=self.page_function)
         return self._pool
 
     def close_pool(self, spider=None, reason=None) -> None:
@@ -183,7 +222,7 @@ class NewsSpider(scrapy.Spider):
         return PageHints(expect=response.meta.get("nc_hint"), listed_title=listed.get("title"),
                          listed_date=listed.get("date"), language=site.get("language"),
                          date_locale=site.get("date_locale"), profile=site.get("profile"),
-                         site=self.site_memory_of(response.url).snapshot())
+                         site=self.site_memory_of(response.url).snapshot(), profile_dirs=self.profile_dirs)
 
     async def handle_page(self, response: Response) -> list:
         deferred = self.pool.process(response.url, response_headers(response), response.body,
