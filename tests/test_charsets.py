@@ -149,11 +149,7 @@ def check(story: dict | None, case: int) -> None:
         assert sentence in story["body"], f"case {case}: body lacks {sentence!r}: {story['body'][:300]!r}"
 
 
-# Case 5 gives mojibake on main (decoded as a single-byte charset): the decoder
-# (extraction/decode.py) is being fixed; strict, so the marker must go when it passes.
-KNOWN_FAILING = pytest.mark.xfail(strict=True, reason="issue 15 charset case 5: mostly-UTF-8 bytes with a few invalid "
-                                                      "sequences are decoded as a single-byte charset (decode.py)")
-CASE_PARAMS = [pytest.param(c, marks=KNOWN_FAILING) if c == 5 else c for c in CASES]
+CASE_PARAMS = CASES
 
 
 @pytest.mark.parametrize("case", CASE_PARAMS)

@@ -26,8 +26,9 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 _LATIN1_LETTERS = re.compile(r"[\u00c0-\u00ff]")
 _LETTERS = re.compile(r"[^\W\d_]")
 _LATIN_FAMILY = {"cp1252", "latin_1", "iso8859_15", "iso8859_2", "cp1250", "iso8859_9", "cp1254"}
-# A page is "UTF-8 with stray bytes" when at most this share of its non-ASCII sequences is invalid.
-_STRAY_SHARE = 0.02
+# A page is "UTF-8 with stray bytes" when it has at least this many valid non-ASCII
+# characters for each invalid sequence.
+_STRAY_RATIO = 4
 _DETECT_BYTES = 200_000
 
 
@@ -90,11 +91,13 @@ def _normalizer_choice(data: bytes, candidates: Optional[list[str]] = None) -> O
 
 
 def _mostly_utf8(data: bytes) -> Optional[str]:
-    """UTF-8 text with a few invalid bytes: decoded with those bytes read as windows-1252."""
-    non_ascii = sum(1 for b in data[:_DETECT_BYTES] if b >= 0xC0)
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    if not non_ascii or bad > _STRAY_SHARE * non_ascii + 1:
+    """UTF-8 text with a few invalid bytes: decoded with those bytes read as windows-1252.
+    Text in a single-byte charset read as UTF-8 is almost all invalid sequences; a UTF-8 page
+    with stray bytes has many valid multi-byte characters for each invalid one."""
+    sample = data[:_DETECT_BYTES].decode("utf-8", errors="replace")
+    bad = sample.count("\ufffd")
+    valid = sum(1 for ch in sample if ord(ch) > 0x7F) - bad
+    if valid < 10 or bad * _STRAY_RATIO > valid:
         return None
     return data.decode("utf-8", errors="newscrawl-cp1252")
 
