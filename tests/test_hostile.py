@@ -213,7 +213,7 @@ def test_extract_html_gz_bomb_is_bounded_and_counted(tmp_path):
     bomb = tmp_path / "bomb.html.gz"
     bomb.write_bytes(gzip_bomb(BOMB_SIZE))
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(bomb), "--url", "http://x.test/bomb.html", "-o", str(out))
+    result = run_newscrawl("extract", str(bomb), "--url", "http://x.test/bomb.html", "-o", str(out), "--all-pages")
     assert result.returncode == 1
     assert "oversized 1" in result.stderr
     assert read_jsonl(out) == []
@@ -225,7 +225,7 @@ def test_extract_warc_content_encoding_bomb_is_bounded_and_counted(tmp_path):
                             ("http://x.test/bomb.html", gzip_bomb(BOMB_SIZE), [("Content-Encoding", "gzip")]),
                             ("http://x.test/ok2.html", STORY, [])]))
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert "oversized 1" in result.stderr, result.stderr
     assert [line["url"] for line in read_jsonl(out)] == ["http://x.test/ok.html", "http://x.test/ok2.html"]
 
@@ -235,7 +235,7 @@ def test_extract_truncated_warc_record_is_reported_not_written(tmp_path):
     warc = tmp_path / "cut.warc.gz"
     warc.write_bytes(data[:-200])
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(warc), "-o", str(out))
+    result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert "truncated record 1" in result.stderr, result.stderr
     assert [line["url"] for line in read_jsonl(out)] == ["http://x.test/1.html"]
     assert result.returncode == 1  # half the pages failed
@@ -245,7 +245,7 @@ def test_extract_corrupt_gzip_is_counted(tmp_path):
     broken = tmp_path / "broken.html.gz"
     broken.write_bytes(gzip.compress(STORY)[:40])
     out = tmp_path / "out.jsonl"
-    result = run_newscrawl("extract", str(broken), "--url", "http://x.test/b.html", "-o", str(out))
+    result = run_newscrawl("extract", str(broken), "--url", "http://x.test/b.html", "-o", str(out), "--all-pages")
     assert "decompression 1" in result.stderr, result.stderr
     assert_no_traceback(result)
 
