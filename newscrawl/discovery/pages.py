@@ -6,7 +6,6 @@ the URL. Pure: takes a tree (or HTML) and a URL.
 """
 from __future__ import annotations
 
-import json
 import re
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
@@ -15,17 +14,12 @@ from newscrawl.discovery.links import as_tree, base_url, absolute, CHROME_XPATH
 from newscrawl.discovery.site_memory import pattern_kind, template_is_story
 from newscrawl.discovery.urls import is_page_number_url, url_shape
 from newscrawl.extraction.dates import looks_like_date_line
+from newscrawl.extraction.structured import ARTICLE_TYPES, MAX_JSONLD_CHARS, parse_jsonld
 
 ARTICLE = "article"
 LISTING = "listing"
 OTHER = "other"
 
-ARTICLE_TYPES = {
-    "newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
-    "reviewnewsarticle", "backgroundnewsarticle", "blogposting", "socialmediaposting",
-    "liveblogposting", "report", "scholarlyarticle", "techarticle", "satiricalarticle",
-    "askpublicnewsarticle", "advertisertcontentarticle", "posting",
-}
 LISTING_TYPES = {"collectionpage", "itemlist", "website", "searchresultspage", "profilepage", "person", "blog", "organization", "newsmediaorganization", "aboutpage", "contactpage"}
 NOT_STORY_TYPES = {"aboutpage", "contactpage", "profilepage", "searchresultspage", "faqpage"}
 
@@ -39,29 +33,32 @@ class PageClass:
 
 
 def jsonld_types(tree) -> set[str]:
-    """Lower-cased @type values of the page's JSON-LD (tolerates broken JSON via a regex)."""
+    """Lower-cased @type values of the page's own JSON-LD objects: top level, @graph members
+    and mainEntity (not the items of a list, which a listing has too). Read with extraction's
+    JSON-LD reader (lenient, bounded in size and depth); a regex reads the types of a block
+    that does not parse."""
     types: set[str] = set()
     for script in tree.xpath("//script[@type='application/ld+json']/text()"):
-        try:
-            data = json.loads(script)
-            stack = [data]
-            while stack:
-                node = stack.pop()
-                if isinstance(node, list):
-                    stack.extend(node)
-                elif isinstance(node, dict):
-                    t = node.get("@type")
-                    for v in (t if isinstance(t, list) else [t]):
-                        if isinstance(v, str):
-                            types.add(v.lower())
-                    if "@graph" in node:
-                        stack.append(node["@graph"])
-                    main = node.get("mainEntity") or node.get("mainEntityOfPage")
-                    if isinstance(main, dict):
-                        stack.append(main)
-        except (ValueError, RecursionError):
+        stack: list = parse_jsonld(script)
+        if not stack and len(script) <= MAX_JSONLD_CHARS:
             for match in _TYPE_RE.findall(script):
                 types.update(t.lower() for t in re.findall(r'"([^"]+)"', match))
+        seen = 0
+        while stack and seen < 10_000:
+            seen += 1
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                t = node.get("@type")
+                for v in (t if isinstance(t, list) else [t]):
+                    if isinstance(v, str):
+                        types.add(v.lower().rsplit("/", 1)[-1])
+                if "@graph" in node:
+                    stack.append(node["@graph"])
+                main = node.get("mainEntity") or node.get("mainEntityOfPage")
+                if isinstance(main, dict):
+                    stack.append(main)
     return types
 
 

@@ -94,7 +94,7 @@ def jsonld_too_deep(text: str, limit: int = MAX_JSONLD_DEPTH) -> bool:
     return False
 
 
-def _loads_lenient(text: str) -> list[Any]:
+def parse_jsonld(text: str) -> list[Any]:
     """Parse a JSON-LD script body, tolerating what publishers get wrong: comments/CDATA
     around it, raw newlines in strings, trailing commas, several objects in a row."""
     text = text.strip()
@@ -141,7 +141,7 @@ def _raw_fields(text: str) -> dict[str, Any]:
                 found[name] = match.group(1)
     match = _RAW_AUTHOR_RE.search(text)
     if match:
-        parsed = _loads_lenient(match.group(1))
+        parsed = parse_jsonld(match.group(1))
         if parsed:
             found["author"] = parsed[0]
         else:
@@ -196,7 +196,7 @@ def collect(tree: HtmlElement) -> PageData:
             if (el.get("type") or "").strip().lower() not in ("application/ld+json", "application/json+ld"):
                 continue
             text = el.text or ""
-            parsed = _loads_lenient(text)
+            parsed = parse_jsonld(text)
             if not parsed and text.strip():
                 raw = _raw_fields(text)
                 if raw:
