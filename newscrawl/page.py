@@ -47,10 +47,12 @@ class PageHints:
     expect: Optional[str] = None  # what the link promised: story, listing, feed, sitemap, related
     listed_title: Optional[str] = None  # a feed / news sitemap's title for this URL
     listed_date: Optional[str] = None  # a feed / sitemap's date for this URL, as given there
+    listed_from: Optional[str] = None  # "feed" or "sitemap": where listed_title / listed_date come from
     language: Optional[str] = None  # the site list's language (a hint: the text shown still wins)
     date_locale: Optional[str] = None
     profile: Optional[str] = None  # a site profile named by the site list
     profile_dirs: tuple = ()  # folders of site profiles beside the bundled ones (NEWSCRAWL_PROFILES_DIR)
+    timezone: Optional[str] = None  # the site list's timezone: reads times the page writes without offset
     clean: bool = True  # False: the extracted fields without the cleaning stage (`extract --no-clean`)
     extract_all: bool = False  # extract whatever the page's kind (`extract` over saved story pages)
     site: Optional[dict] = None  # what the crawl has learnt of the page's site (SiteMemory.snapshot())
@@ -253,13 +255,14 @@ def _listing_links(tree, url: str, site_hints: Optional[dict] = None) -> list[Li
 def _profiles(url: str, hints: PageHints) -> Optional[tuple]:
     """The site list's profile for this page first, then those of the profile folders and the
     bundled ones; None: the bundled ones."""
-    if not (hints.profile or hints.language or hints.date_locale or hints.profile_dirs):
+    if not (hints.profile or hints.language or hints.date_locale or hints.profile_dirs or hints.timezone):
         return None
     from newscrawl.urls import registrable_domain
     from newscrawl.extraction.profiles import load_profiles, site_list_profile
 
     dirs = tuple(hints.profile_dirs)
-    site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale, dirs)
+    site_profile = site_list_profile(registrable_domain(url), hints.profile, hints.language, hints.date_locale, dirs,
+                                     timezone=hints.timezone)
     return (site_profile, *load_profiles(dirs)) if site_profile else load_profiles(dirs)
 
 

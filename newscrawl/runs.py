@@ -59,12 +59,9 @@ def summary_path(export_path: Path) -> Path:
 
 
 def _write_json_atomic(path: Path, data) -> None:
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=2)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    from newscrawl.outputs import write_json
+
+    write_json(path, data)
 
 
 def _read_json(path: Path) -> Optional[dict]:

@@ -6,6 +6,7 @@
     language = "ar"          # optional: used when a page does not say
     date_locale = "ar-EG"    # optional: locale for visible dates
     profile = "arabic"       # optional: site profile name (newscrawl/sites/<name>.toml)
+    timezone = "Asia/Amman"  # optional: IANA zone of the times the site writes without offset
     delay = 1.0              # optional: seconds between requests to this site
     concurrency = 2          # optional: parallel requests to this site
 """
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-KNOWN_KEYS = {"name", "start_urls", "language", "date_locale", "profile", "delay", "concurrency"}
+KNOWN_KEYS = {"name", "start_urls", "language", "date_locale", "profile", "timezone", "delay", "concurrency"}
 
 
 class SiteListError(ValueError):
@@ -33,6 +34,7 @@ class Site:
     language: Optional[str] = None
     date_locale: Optional[str] = None
     profile: Optional[str] = None
+    timezone: Optional[str] = None
     delay: Optional[float] = None
     concurrency: Optional[int] = None
     hosts: list[str] = field(default_factory=list)
@@ -97,7 +99,7 @@ def sites_from_data(data, path) -> list[Site]:
         name = str(entry.get("name") or urlsplit(urls[0]).netloc)
         site = Site(
             name=name, start_urls=list(urls), language=entry.get("language"), date_locale=entry.get("date_locale"),
-            profile=entry.get("profile"),
+            profile=entry.get("profile"), timezone=_timezone(path, i, entry.get("timezone")),
             delay=_number(entry, "delay", where, float, 0),
             concurrency=_number(entry, "concurrency", where, int, 1),
             hosts=sorted({urlsplit(u).hostname for u in urls if urlsplit(u).hostname}),
@@ -117,6 +119,18 @@ def _number(entry: dict, key: str, where: str, kind: type, lowest: float):
     if value != value or value < lowest or value == float("inf"):
         raise SiteListError(f"{where}: {key} must be {what} >= {lowest}, got {value!r}")
     return kind(value)
+
+
+def _timezone(path: Path, number: int, value) -> Optional[str]:
+    from newscrawl.date_contract import TimezoneError, site_timezone
+
+    if value is None:
+        return None
+    try:
+        site_timezone(str(value))
+    except TimezoneError as exc:
+        raise SiteListError(f"{path}: site #{number}: {exc}") from None
+    return str(value)
 
 
 def download_slots(sites: list[Site]) -> dict:

@@ -257,7 +257,8 @@ def start_urls_of(args: argparse.Namespace) -> tuple[list[str], list]:
 
     for site in sites:
         try:
-            site_list_profile(registrable_domain(site.start_urls[0]), site.profile, site.language, site.date_locale, dirs)
+            site_list_profile(registrable_domain(site.start_urls[0]), site.profile, site.language, site.date_locale, dirs,
+                              timezone=site.timezone)
         except ProfileError as exc:
             raise CommandError(f"{args.sites}: site {site.name!r}: {exc}") from None
     urls += [u for site in sites for u in site.start_urls if u not in urls]

@@ -25,6 +25,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.urls import canonicalize_url, registrable_domain
+from newscrawl.date_contract import apply_date_contract, site_timezone
 from newscrawl.extraction import authors as author_rules
 from newscrawl.extraction import body as body_extractor
 from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
@@ -301,16 +302,19 @@ def _visible_date(page: Page, elements, language, in_story_only: bool = False) -
 
 
 def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
+    """(published, modified); where the published date was read is left in page.date_source."""
     fetched = page.fetched_at
     modified = _first_date([text_of(page.ld("dateModified"))] + page.data.all(*MODIFIED_META), fetched)
     language = normalise_language((page.profile or {}).get("date_locale")) or page.language_hint
     # Machine-readable dates first (exact, with offset), then the profile's visible date.
     published = _first_date([text_of(page.ld("datePublished")), text_of(page.ld("dateCreated"))], fetched)
+    page.date_source = "structured"
     if published is None:
-        published = _first_date(page.data.all(*PUBLISHED_META), fetched)
+        published, page.date_source = _first_date(page.data.all(*PUBLISHED_META), fetched), "meta"
     if published is None and page.selectors.get("date"):
-        published = _visible_date(page, page.profile_elements("date"), language)
+        published, page.date_source = _visible_date(page, page.profile_elements("date"), language), "visible"
     if published is None:
+        page.date_source = "structured"
         props = microdata(page.tree, page.data)
         published = _first_date([itemprop_value(el) for el in props.get("datepublished", [])], fetched)
     if published is None:
@@ -322,11 +326,11 @@ def extract_dates(page: Page) -> tuple[Optional[str], Optional[str]]:
         # What the page shows first; the URL's date is the fallback when it shows none, and
         # the check on a visible date read from the wrong place (a teaser's, a day apart or more).
         in_url = not_in_future(date_from_url(page.url), fetched)
-        published = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language, in_story_only=True)
+        published, page.date_source = _visible_date(page, DATE_TEXT_XPATH(page.tree)[:30], language, in_story_only=True), "visible"
         if in_url is not None and (published is None or abs((published.value.date() - in_url.value.date()).days) > 1):
-            published = in_url
+            published, page.date_source = in_url, "url"
     if published is None and modified is not None:
-        published = modified  # the page gives no publication date: its last revision is the best known
+        published, page.date_source = modified, "structured" if text_of(page.ld("dateModified")) else "meta"  # the page gives no publication date: its last revision is the best known
     # Same moment given with and without offset: keep the offset.
     if published is not None and published.value.tzinfo is None and published.has_time:
         for value in page.data.all(*PUBLISHED_META):
@@ -570,6 +574,7 @@ def extract_article(
     article.id = article_id(article.canonical_url)
     article.title = extract_title(page)
     article.date, article.date_modified = extract_dates(page)
+    article.date_source = page.date_source if article.date else None
     article.authors = extract_authors(page)
     article.source = extract_source(page, domain)
     article.section = extract_section(page)
@@ -608,8 +613,12 @@ def extract_article(
         article.language = choose_language(markup_languages, sample)
     clock.lap("language")
     if hints is not None:
+        dated = bool(article.date)
         _apply_hints(article, hints)
-    return article
+        if article.date and not dated:
+            article.date_source = getattr(hints, "listed_from", None)  # the feed or sitemap entry's date
+    # The export's date contract (full UTC timestamp, precision, source), once per Article.
+    return apply_date_contract(article, site_timezone((page.profile or {}).get("timezone")))
 
 
 def _apply_hints(article: Article, hints: Any) -> None:

@@ -336,7 +336,8 @@ def profile_named(name: str, dirs: tuple[str, ...] = ()) -> dict:
 
 
 def site_list_profile(domain: str, profile_name: Optional[str] = None, language: Optional[str] = None,
-                      date_locale: Optional[str] = None, dirs: tuple[str, ...] = ()) -> Optional[dict[str, Any]]:
+                      date_locale: Optional[str] = None, dirs: tuple[str, ...] = (),
+                      timezone: Optional[str] = None) -> Optional[dict[str, Any]]:
     """What a site list (`newscrawl crawl --sites`) says about one site, as a profile bound to
     its domain: the named profile (by name or file name) with the list's language and
     date locale over its own; or, with no profile named, a hint-only profile that carries just
@@ -344,7 +345,7 @@ def site_list_profile(domain: str, profile_name: Optional[str] = None, language:
     the page's text shows)."""
     if profile_name:
         profile = dict(profile_named(profile_name, dirs), domains=[domain])
-    elif language or date_locale:
+    elif language or date_locale or timezone:
         profile = load_profile_text(f'name = "{domain}"\ndomains = ["{domain}"]', "site list")
         profile["hint_only"] = True
     else:
@@ -353,6 +354,8 @@ def site_list_profile(domain: str, profile_name: Optional[str] = None, language:
         profile["language"] = language
     if date_locale:
         profile["date_locale"] = date_locale
+    if timezone:
+        profile["timezone"] = timezone  # resolves a naive time on the page (newscrawl/date_contract.py)
     return profile
 
 

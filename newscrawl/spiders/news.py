@@ -220,8 +220,8 @@ class NewsSpider(scrapy.Spider):
         listed = response.meta.get("nc_listed") or {}
         site = self.site_options.get(registrable_domain(response.url)) or {}
         return PageHints(expect=response.meta.get("nc_hint"), listed_title=listed.get("title"),
-                         listed_date=listed.get("date"), language=site.get("language"),
-                         date_locale=site.get("date_locale"), profile=site.get("profile"),
+                         listed_date=listed.get("date"), listed_from=listed.get("from"), language=site.get("language"),
+                         date_locale=site.get("date_locale"), profile=site.get("profile"), timezone=site.get("timezone"),
                          site=self.site_memory_of(response.url).snapshot(), profile_dirs=self.profile_dirs)
 
     async def handle_page(self, response: Response) -> list:
@@ -255,7 +255,7 @@ class NewsSpider(scrapy.Spider):
                 yield from self._follow(related, response, PRIORITY_STORY, {"nc_related_depth": related_depth + 1})
             return
         if result.kind in ("feed", "sitemap"):
-            yield from self._follow_listed(result.links, response)
+            yield from self._follow_listed(result.links, response, result.kind)
             return
         # Listings (and pages that are neither, such as a start page): follow what they link to.
         depth = meta.get("nc_listing_depth", 0)
@@ -271,7 +271,7 @@ class NewsSpider(scrapy.Spider):
                 extra = next_depth if link.role != FEED_LINK else None
                 yield from self._follow([link], response, priorities[link.role], extra)
 
-    def _follow_listed(self, links: list[Link], response: Response):
+    def _follow_listed(self, links: list[Link], response: Response, listed_from: str):
         """Feed and sitemap entries: dated ones older than --since are never fetched."""
         for link in links:
             if link.role == SITEMAP_LINK:
@@ -283,7 +283,8 @@ class NewsSpider(scrapy.Spider):
                     self._count("skipped/before_since")
                     continue
             yield from self._follow([link], response, PRIORITY_STORY,
-                                    {"nc_listed": {"title": link.title, "date": link.date}, "nc_listing_depth": 1})
+                                    {"nc_listed": {"title": link.title, "date": link.date, "from": listed_from},
+                                     "nc_listing_depth": 1})
 
     _CALLBACKS = {STORY: "parse_story", RELATED: "parse_story", PAGINATION: "parse_listing",
                   LISTING_LINK: "parse_listing", FEED_LINK: "parse_feed", SITEMAP_LINK: "parse_sitemap"}
