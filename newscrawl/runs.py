@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -22,7 +23,7 @@ from typing import Iterator, Optional
 
 RUN_JOURNAL = "run.json"
 MONITOR_FILE = "monitor.json"
-COVERAGE_FIELDS = ("date", "authors", "language", "section", "image", "canonical_url")
+COVERAGE_FIELDS = ("date", "authors", "language", "section", "image", "credit", "canonical_url")
 # A site is flagged when it yields less than this share of its previous story count, or when a
 # field's coverage falls by more than this many percentage points.
 COUNT_DROP_RATIO = 0.5
@@ -73,8 +74,9 @@ def _read_json(path: Path) -> Optional[dict]:
 
 
 def drop_partial_last_line(path: Path) -> int:
-    """Cut a file back to its last complete line; return the number of complete lines."""
-    if not path.exists():
+    """Cut a JSON Lines file back to its last complete line; return the number of complete
+    lines. Other formats (CSV, Parquet) are left alone: a killed run cannot resume them."""
+    if not path.exists() or not is_json_lines(path):
         return 0
     with open(path, "r+b") as fh:
         data = fh.read()
@@ -86,7 +88,23 @@ def drop_partial_last_line(path: Path) -> int:
     return data[:end].count(b"\n")
 
 
+def is_json_lines(path: Path) -> bool:
+    from newscrawl.exporters import format_for
+
+    return format_for(str(path).removesuffix(".part")) == "jsonlines"
+
+
 def read_records(path: Path) -> Iterator[dict]:
+    """The records of an export: JSON Lines (bad lines skipped), CSV or Parquet."""
+    from newscrawl.exporters import format_for
+
+    kind = format_for(str(path).removesuffix(".part"))
+    if kind == "parquet":
+        yield from _parquet_records(path)
+        return
+    if kind == "csv":
+        yield from _csv_records(path)
+        return
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             line = line.strip()
@@ -154,13 +172,88 @@ def end_run(plan: RunPlan, state_dir: Optional[Path], finished: bool) -> bool:
     return in_place
 
 
-def site_figures(export: Path) -> dict[str, dict]:
-    """Per site (domain): stories in the export and the share of them with each field."""
+def _parquet_records(path: Path) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception:  # a .part of a killed run: no footer, nothing readable
+        return
+    for row in table.to_pylist():
+        for name in ("date", "date_modified", "fetched_at"):
+            if row.get(name) is not None:
+                row[name] = row[name].isoformat()
+        yield row
+
+
+def _csv_records(path: Path) -> Iterator[dict]:
+    import csv
+
+    from newscrawl.exporters import CSV_LIST_SEPARATOR
+    from newscrawl.items import LIST_FIELDS
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            record: dict = {k: (v if v != "" else None) for k, v in row.items()}
+            for name in LIST_FIELDS:
+                value = row.get(name) or ""
+                if name == "images":
+                    record[name] = json.loads(value) if value else []
+                else:
+                    record[name] = value.split(CSV_LIST_SEPARATOR) if value else []
+            for name in ("version", "schema_version"):
+                if record.get(name) is not None:
+                    record[name] = int(record[name])
+            if record.get("paywalled") is not None:
+                record["paywalled"] = record["paywalled"] == "true"
+            yield record
+
+
+class RunIdPipeline:
+    """Stamps every exported story with the run's id (NEWSCRAWL_RUN_ID, set by `newscrawl
+    crawl`; a `scrapy crawl` gets a fresh one)."""
+
+    def __init__(self, run_id: str) -> None:
+        self.run_id = run_id
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("NEWSCRAWL_RUN_ID") or new_run_id())
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, dict):
+            item["run_id"] = self.run_id
+        else:
+            item.run_id = self.run_id
+        return item
+
+
+def site_names(sites: Optional[list]) -> dict[str, str]:
+    """Registrable domain -> the site list's name for it (per_site keys in the summary)."""
+    from newscrawl.dedup.urls import registrable_domain
+
+    names = {}
+    for site in sites or []:
+        name = site.get("name") if isinstance(site, dict) else getattr(site, "name", None)
+        urls = site.get("start_urls") if isinstance(site, dict) else getattr(site, "start_urls", [])
+        for url in urls or []:
+            try:
+                names.setdefault(registrable_domain(url), name)
+            except ValueError:
+                continue
+    return {k: v for k, v in names.items() if v}
+
+
+def site_figures(export: Path, names: Optional[dict[str, str]] = None) -> dict[str, dict]:
+    """Per site (the site list's name, else the domain): stories in the export and the share
+    of them with each field."""
+    names = names or {}
     counts: Counter = Counter()
     present: dict[str, Counter] = defaultdict(Counter)
     if export.exists():
         for record in read_records(export):
             site = record.get("domain") or "?"
+            site = names.get(site, site)
             counts[site] += 1
             for name in COVERAGE_FIELDS:
                 if record.get(name):
@@ -234,23 +327,50 @@ def lock_state(state_dir: Path):
 
 
 def write_summary(plan: RunPlan, stats: dict, finish_reason: str, exit_code: int, sites: list[str],
-                  errors_by_kind: dict, figures: dict, warnings: list[str], ended_at: str) -> Path:
-    found = {k.split("/")[2]: v for k, v in stats.items() if k.startswith("newscrawl/site/") and k.endswith("/stories_found")}
+                  errors_by_kind: dict, figures: dict, warnings: list[str], ended_at: str,
+                  elapsed: float = 0.0, names: Optional[dict[str, str]] = None,
+                  command_line: Optional[list[str]] = None, report: Optional[Path] = None) -> Path:
+    """Everything the printed summary shows, and per-site figures, as JSON beside the export."""
+    from newscrawl import __version__
+
+    names = names or {}
+    found: Counter = Counter()
+    for key, value in stats.items():
+        if key.startswith("newscrawl/site/") and key.endswith("/stories_found"):
+            domain = key.split("/")[2]
+            found[names.get(domain, domain)] += int(value)
+    prefixed = lambda prefix: {k[len(prefix):]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
     summary = {
         "run_id": plan.run_id,
+        "newscrawl_version": __version__,
+        "command_line": command_line if command_line is not None else list(sys.argv),
         "resumed": plan.resumed,
         "start_time": plan.started_at,
         "end_time": ended_at,
+        "duration_seconds": round(elapsed, 1),
         "finish_reason": finish_reason,
         "exit_code": exit_code,
         "sites": sites,
         "export": str(plan.export_path),
+        "report": str(report) if report else None,
         "pages_fetched": int(stats.get("response_received_count", 0)),
+        "pages_by_kind": prefixed("newscrawl/pages/"),
+        "http_statuses": prefixed("downloader/response_status_count/"),
+        "robots_refused": int(stats.get("robotstxt/forbidden", 0)),
+        "stories_found": int(stats.get("newscrawl/stories/found", 0)),
         "stories_exported": int(stats.get("item_scraped_count", 0)),
         "stories_recovered_from_interrupted_run": plan.recovered_lines,
         "duplicates": int(stats.get("dedup/duplicates", 0)),
+        "duplicates_by_reason": prefixed("dedup/duplicates/"),
         "revisions": int(stats.get("dedup/revisions", 0)),
         "unchanged": int(stats.get("dedup/unchanged", 0)),
+        "dropped": {
+            "not_a_story": int(stats.get("items/dropped/incomplete", 0)),
+            "before_since": int(stats.get("items/dropped/before_since", 0))
+                            + int(stats.get("newscrawl/skipped/before_since", 0)),
+        },
+        "skipped": prefixed("newscrawl/skipped/"),
+        "cleaning_removed": prefixed("cleaning/removed/"),
         "errors": errors_by_kind,
         "crawler_traps": {k.rsplit("/", 1)[-1]: int(v) for k, v in stats.items() if k.startswith("newscrawl/traps/")},
         "robots_txt": {k.split("/", 1)[-1]: int(v) for k, v in stats.items()

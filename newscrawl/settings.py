@@ -69,6 +69,7 @@ SPIDER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "newscrawl.pipelines.ValidationPipeline": 400,
     "newscrawl.pipelines.DedupPipeline": 500,
+    "newscrawl.runs.RunIdPipeline": 600,  # every line carries the run's id
 }
 
 # Default export, used when no feed is configured (no -o/-O, no FEEDS): the news spider sets
@@ -112,7 +113,12 @@ EXTENSIONS = {
 }
 
 # Every exported line reaches the OS at once: a killed crawl loses no written story.
-FEED_EXPORTERS = {"jsonlines": "newscrawl.exporters.FlushingJsonLinesExporter"}
+# CSV and Parquet (`-o out.csv`, `-o out.parquet`) in schema column order (newscrawl/exporters.py).
+FEED_EXPORTERS = {
+    "jsonlines": "newscrawl.exporters.FlushingJsonLinesExporter",
+    "csv": "newscrawl.exporters.ArticleCsvExporter",
+    "parquet": "newscrawl.exporters.ParquetItemExporter",
+}
 
 # Dedup state directory that outlives a run (`newscrawl crawl --state DIR`); None: in memory, one run.
 NEWSCRAWL_STATE_DIR = None

@@ -50,6 +50,7 @@ def add_crawl_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log (INFO) instead of warnings only")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines, no summary (warnings are still printed)")
     parser.add_argument("--fail-on-warning", action="store_true", help="exit with code 4 when the run gave warnings (a site yielding far fewer stories or fields than its previous run)")
+    parser.add_argument("--report", action="store_true", help="also write the HTML crawl report beside the export (<export>.report.html)")
 
 
 def register(subparsers) -> None:
@@ -59,7 +60,7 @@ def register(subparsers) -> None:
     )
     parser.add_argument("urls", nargs="*", metavar="URL", help="start URLs: home or section pages, RSS/Atom feeds, sitemaps (comma-separated lists accepted)")
     parser.add_argument("--sites", metavar="FILE", help="a site list (TOML or YAML): name, start URLs, language, date locale, profile, delay, concurrency per site")
-    parser.add_argument("-o", "--output", metavar="FILE", help="export file (JSON Lines); default output/news/<run id>.jsonl")
+    parser.add_argument("-o", "--output", metavar="FILE", help="export file: JSON Lines (.jsonl), .csv or .parquet; default output/news/<run id>.jsonl")
     add_crawl_options(parser)
     parser.set_defaults(func=run)
 
@@ -298,8 +299,11 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
         # only through one of them is not lost.
         crawl_urls += related_of_exported(plan.part_path, set(done_urls) | set(start_urls), start_urls)
     runs.start_run(plan, state_dir, start_urls)
+    from newscrawl.exporters import format_for
+
     extra = {
-        "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, overwrite=not plan.resumed)},
+        "FEEDS": {str(plan.part_path): dict(FEED_OPTIONS, format=format_for(str(plan.export_path)),
+                                            overwrite=not plan.resumed)},
         "NEWSCRAWL_EXPORT_PATH": str(plan.export_path),
         "NEWSCRAWL_RUN_ID": plan.run_id,
         # A resumed run does not fetch again the stories the interrupted run already wrote.
@@ -314,18 +318,30 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     finished = result.stats.get("finish_reason") in ("finished", "closespider_pagecount", "closespider_itemcount", "closespider_timeout")
     runs.end_run(plan, state_dir, finished)
     ended_at = runs.utc_now()
-    figures = runs.site_figures(plan.export_path if plan.export_path.exists() else plan.part_path)
+    export_now = plan.export_path if plan.export_path.exists() else plan.part_path
+    figures = runs.site_figures(export_now)  # by domain: the keys of the monitor's baselines
     found = {k.split("/")[2]: v for k, v in result.stats.items() if k.startswith("newscrawl/site/") and k.endswith("/stories_found")}
     crawled = {registrable_domain(u) for u in start_urls}
     warnings = runs.monitor_warnings(state_dir, found, figures, crawled, monitor_baseline(args, result.stats)) if finished else []
     exit_code = result.exit_code if finished or result.exit_code != EXIT_OK else EXIT_INTERRUPTED
     if exit_code == EXIT_OK and warnings and getattr(args, "fail_on_warning", False):
         exit_code = EXIT_WARNINGS
+    names = runs.site_names(sites)  # the summary's per_site is keyed by the site list's names
+    if names:
+        figures = runs.site_figures(export_now, names)
+    report_file = report_path(plan.export_path) if getattr(args, "report", False) else None
     summary_file = runs.write_summary(plan, result.stats, result.stats.get("finish_reason", "unknown"), exit_code,
-                                      start_urls, errors_by_kind(result.stats), figures, warnings, ended_at)
+                                      start_urls, errors_by_kind(result.stats), figures, warnings, ended_at,
+                                      elapsed=result.elapsed, names=names, report=report_file)
+    if report_file is not None:
+        from newscrawl.report import write_report
+
+        write_report(export_now, report_file, summary_file)
     if not args.quiet:
         sys.stderr.write(format_summary(result, start_urls))
         sys.stderr.write(f"  summary           {summary_file}\n")
+        if report_file is not None:
+            sys.stderr.write(f"  report            {report_file}\n")
         if plan.resumed:
             sys.stderr.write(f"  resumed run       {plan.run_id} ({plan.recovered_lines} stories kept from the interrupted run)\n")
     # Warnings reach stderr even with -q: a cron log must show them.
@@ -345,6 +361,10 @@ def monitor_baseline(args: argparse.Namespace, stats: dict) -> Optional[str]:
     parts = [f"max-age={args.max_age}" if getattr(args, "max_age", None) else "",
              f"max-depth={args.max_depth}" if args.max_depth else ""]
     return " ".join(p for p in parts if p) or "full"
+
+
+def report_path(export_path: Path) -> Path:
+    return export_path.with_name(export_path.name + ".report.html")
 
 
 def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:

@@ -2,7 +2,8 @@
 
 The same dedup as a crawl: exact and near-duplicate copies (syndicated, lightly edited,
 abridged) are written once, the first copy seen, in input order; every later copy goes to
-the sidecar OUT.duplicates.jsonl (url, id, duplicate_of, similarity, reason). With --state,
+the sidecar OUT.duplicates.jsonl (url, id, title, source, duplicate_of, duplicate_of_url,
+similarity, reason). With --state,
 stories seen by earlier runs (or crawls with the same --state) are not written again unless
 their body changed (then with `version` incremented). Lines that are not JSON objects with a
 url and a body are counted and reported, never fatal.
@@ -20,7 +21,8 @@ from newscrawl.dedup.deduplicator import Deduplicator, sidecar_path
 from newscrawl.dedup.store import open_store
 from newscrawl.urls import canonicalize_url
 from newscrawl.outputs import atomic_text_file, check_output_path
-from newscrawl.items import Article
+from newscrawl.date_contract import apply_date_contract
+from newscrawl.items import SCHEMA_VERSION, Article
 
 
 def register(subparsers) -> None:
@@ -45,7 +47,7 @@ def _check_paths(args) -> None:
             raise CommandError(f"input is not a file: {name}")
         if not os.access(path, os.R_OK):
             raise CommandError(f"input not readable: {name}")
-    out = check_output_path(args.output, create_parent=False)
+    out = check_output_path(args.output)
     resolved_inputs = {Path(n).resolve() for n in args.inputs}
     if out.resolve() in resolved_inputs or Path(sidecar_path(args.output)).resolve() in resolved_inputs:
         raise CommandError("the output (or its sidecar) would overwrite an input")
@@ -83,6 +85,9 @@ def _read_articles(paths, counts: Counter):
                     article.id = str(article.id)
                 if not isinstance(article.version, int) or isinstance(article.version, bool):
                     article.version = 1
+                # Lines of schema 1 (or other tools) come out under the current schema and date contract.
+                article.schema_version = SCHEMA_VERSION
+                apply_date_contract(article)
                 try:
                     source_url = article.canonical_url if isinstance(article.canonical_url, str) and \
                         article.canonical_url.strip() else article.url

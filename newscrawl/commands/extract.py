@@ -2,8 +2,9 @@
 
 INPUT is a .warc / .warc.gz (every HTML response or resource record is a page; WARC-Target-URI
 is its URL, WARC-Date its fetch time, the HTTP header its charset; non-2xx responses are skipped) or a .html / .html.gz page with
-`--url`. Each page runs through extraction, then cleaning (unless --no-clean). A page that
-fails is counted and reported at the end; it never stops the run.
+`--url`. Each page runs through extraction, then cleaning (unless --no-clean). A page with
+no title or no body is not a story: it is counted among the rejects with its reason, not
+written. A page that fails is counted and reported at the end; it never stops the run.
 """
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_OK, CommandError
+from newscrawl.items import missing_required
 from newscrawl.outputs import atomic_text_file, check_output_path
+from newscrawl.runs import new_run_id
 
 # Exit 1 when more than this share of the pages failed (the run still writes the others).
 FAILED_SHARE_FOR_EXIT_ERRORS = 0.10
@@ -249,11 +252,13 @@ def run(args) -> int:
         html_fetched_at = _parse_warc_date(args.fetched_at)
         if html_fetched_at is None:
             raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
-    check_output_path(args.output, create_parent=False)
+    check_output_path(args.output)
+    run_id = new_run_id()
     show_progress = sys.stderr.isatty() if args.progress is None else args.progress
     # Classified as the crawl classifies (only stories are written) unless --all-pages.
     hints = PageHints(extract_all=args.all_pages, clean=not args.no_clean, profile_dirs=profile_dirs)
     written = 0
+    rejects: Counter = Counter()  # pages that are not stories, by reason: never written as lines
     failures: list[str] = []
     skipped: Counter = Counter()
     clean_counts: Counter = Counter()
@@ -290,14 +295,21 @@ def run(args) -> int:
                 if result.article is None:  # an empty or non-HTML body: nothing to extract
                     skipped[f"{result.kind.replace('_', ' ')} page"] += 1
                     continue
+                missing = missing_required(result.article)
+                if missing:  # not a story: counted with its reason, never an invalid line
+                    rejects["no " + " and no ".join(missing)] += 1
+                    continue
+                result.article.run_id = run_id
                 out.write(json.dumps(result.article.to_dict(), ensure_ascii=False) + "\n")
                 written += 1
             progress.close()
 
-    attempted = written + sum(1 for f in failures if "unreadable after" not in f)
+    attempted = written + sum(rejects.values()) + sum(1 for f in failures if "unreadable after" not in f)
     summary = f"newscrawl extract: {written} pages written to {args.output}"
     if skipped:
         summary += "; skipped " + ", ".join(f"{n} {why}" for why, n in sorted(skipped.items()))
+    if rejects:
+        summary += "; not stories " + ", ".join(f"{n} {why}" for why, n in sorted(rejects.items()))
     print(summary, file=sys.stderr)
     if failures:
         kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(failure_kinds.items()))

@@ -28,6 +28,7 @@ class Decision:
     similarity: float = 1.0
     version: int = 1
     seen_this_run: bool = True  # (unchanged) the URL was already seen in this run, not only earlier
+    duplicate_of_url: Optional[str] = None  # URL of that story, when it was exported in this run
 
     @property
     def exported(self) -> bool:
@@ -42,7 +43,8 @@ class Decision:
         return self.action == UNCHANGED and self.seen_this_run
 
     def sidecar_record(self, article: Article) -> dict:
-        return {"url": article.url, "id": article.id, "duplicate_of": self.duplicate_of,
+        return {"url": article.url, "id": article.id, "title": article.title, "source": article.source,
+                "duplicate_of": self.duplicate_of, "duplicate_of_url": self.duplicate_of_url,
                 "similarity": round(self.similarity, 3), "reason": self.reason}
 
 
@@ -63,11 +65,16 @@ class Deduplicator:
         self.commit_every = max(1, commit_every)
         self._uncommitted = 0
         self._urls_this_run: set[str] = set()
+        self._exported_urls: dict[str, str] = {}  # id -> url of the stories exported in this run
 
     def process(self, article: Article) -> Decision:
         """Decide for one story; sets canonical_url / id when missing, and version /
         date_modified on a revision. The state is updated (exported stories enter the index)."""
         decision = self._decide(article)
+        if decision.exported:
+            self._exported_urls[article.id] = article.url
+        elif decision.duplicate_of:
+            decision.duplicate_of_url = self._exported_urls.get(decision.duplicate_of)
         self._uncommitted += 1
         if self._uncommitted >= self.commit_every:
             self.store.commit()
