@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from export_check import assert_valid_export
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -58,5 +59,6 @@ def demo_crawl(tmp_path_factory) -> DemoCrawl:
         urls = [server.base_url + "/" for server in servers.values()]
         process = run_newscrawl("crawl", *urls, "-o", str(export), *FAST_CRAWL)
     assert process.returncode == 0, process.stderr[-3000:]
+    assert_valid_export(export)
     manifests = {name: load_manifest(SITES_ROOT / name) for name in servers}
     return DemoCrawl(servers, manifests, export, process, read_jsonl(export))

@@ -5,6 +5,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from export_check import assert_valid_export, new_file_mode
 from newscrawl.cli import main
 from newscrawl.items import Article
 from newscrawl.pipelines import DedupPipeline
@@ -90,7 +91,17 @@ def test_dedup_command_bad_input_exit_2(tmp_path, capsys, problem):
 
 def test_dedup_command_refuses_to_overwrite_input(exports, tmp_path):
     assert main(["dedup", str(exports[0]), "-o", str(exports[0])]) == 2
-    assert main(["dedup", str(exports[0]), "-o", str(tmp_path / "no" / "such" / "dir.jsonl")]) == 2
+
+
+def test_dedup_command_creates_folders_and_writes_like_crawl(exports, tmp_path):
+    out = tmp_path / "new" / "folder" / "dedup.jsonl"
+    assert main(["dedup", *map(str, exports), "-o", str(out), "--quiet"]) == 0
+    sidecar = tmp_path / "new" / "folder" / "dedup.duplicates.jsonl"
+    for path in (out, sidecar):
+        assert path.stat().st_mode & 0o777 == new_file_mode()
+    assert not list(out.parent.glob("*.part"))
+    copies = [json.loads(line) for line in sidecar.read_text(encoding="utf-8").splitlines()]
+    assert copies and all({"title", "source", "duplicate_of_url"} <= set(c) for c in copies)
 
 
 # --- the Scrapy pipeline -------------------------------------------------------------------------
@@ -138,3 +149,18 @@ def test_dedup_pipeline_finds_export_path_from_feeds(tmp_path):
     assert path.startswith(str(tmp_path / "news")) and path.endswith(".duplicates.jsonl")
     crawler = get_crawler(settings_dict={"FEEDS": {"s3://bucket/x.jsonl": {"format": "jsonlines"}}})
     assert _sidecar_path(crawler, Spider()) is None
+
+
+def test_dedup_of_a_crawl_export_is_valid_and_lists_copies_readably(demo_crawl, tmp_path):
+    again = tmp_path / "again.jsonl"
+    again.write_text(demo_crawl.export.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "kept.jsonl"
+    assert main(["dedup", str(demo_crawl.export), str(again), "-o", str(out), "--quiet"]) == 0
+    kept = assert_valid_export(out)
+    assert [k["url"] for k in kept] == [line["url"] for line in demo_crawl.lines]
+    copies = [json.loads(x) for x in (tmp_path / "kept.duplicates.jsonl").read_text(encoding="utf-8").splitlines()]
+    by_id = {k["id"]: k for k in kept}
+    assert len(copies) == len(kept)
+    for copy in copies:
+        assert copy["title"] == by_id[copy["duplicate_of"]]["title"] and copy["source"]
+        assert copy["duplicate_of_url"] == by_id[copy["duplicate_of"]]["url"]

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from export_check import assert_valid_export
 
 from newscrawl.demo.server import SITES_ROOT, serve_sites
 
@@ -25,7 +26,7 @@ def crawl(urls, output: Path, state: Path) -> list[dict]:
            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
     result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    return [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return assert_valid_export(output, min_lines=0)
 
 
 def sidecar(output: Path) -> list[dict]:

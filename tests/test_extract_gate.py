@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from export_check import assert_valid_export
 
 from conftest import missing_eval_data, run_newscrawl
 
@@ -28,6 +29,7 @@ def scores(tmp_path_factory):
     result = run_newscrawl("extract", *(str(EVAL / name / "pages.warc.gz") for name in SETS), "-o", str(out), "--all-pages",
                            "--no-progress", timeout=900)
     assert result.returncode == 0, result.stderr
+    assert_valid_export(out)  # every line of the dev sets valid against the shipped schema
     found = {}
     for name in SETS:
         scored = subprocess.run([sys.executable, str(EVAL / "score.py"), str(EVAL / name / "truth.jsonl"), str(out),

@@ -8,6 +8,7 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from export_check import assert_valid_export, new_file_mode
 from conftest import read_jsonl, run_newscrawl
 
 PAGES = Path(__file__).parent / "data" / "extraction" / "pages"
@@ -35,7 +36,7 @@ def test_extract_warc(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert result.returncode == 0, result.stderr
-    lines = read_jsonl(out)
+    lines = assert_valid_export(out)
     assert [line["url"] for line in lines] == ["https://www.coastline-post.co.uk/news/pier-vote",
                                               "https://www.alsham-paper.example/economy/budget-2026"]
     assert lines[0]["title"] == "Council votes to rebuild the old pier"
@@ -60,7 +61,7 @@ def test_extract_warc_resource_records_and_skips_errors(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
     assert result.returncode == 0, result.stderr
-    assert [line["title"] for line in read_jsonl(out)] == ["Le tramway prolongé jusqu'à l'aéroport"]
+    assert [line["title"] for line in assert_valid_export(out)] == ["Le tramway prolongé jusqu'à l'aéroport"]
     assert "1 HTTP 404" in result.stderr
 
 
@@ -73,9 +74,9 @@ def test_extract_html_and_html_gz(tmp_path):
                            "--url", "https://www.lepetitrhone.example.fr/metropole/tramway-aeroport", "--no-clean", "--all-pages",
                            "--fetched-at", "2024-03-09T00:00:00Z")
     assert result.returncode == 0, result.stderr
-    lines = read_jsonl(out)
+    lines = assert_valid_export(out)
     assert {line["fetched_at"] for line in lines} == {"2024-03-09T00:00:00+00:00"}
-    assert lines[0]["date"] == "2024-03-08"
+    assert (lines[0]["date"], lines[0]["date_precision"]) == ("2024-03-08T00:00:00+00:00", "day")
     assert [line["title"] for line in lines] == ["Library opens late on Fridays", "Le tramway prolongé jusqu'à l'aéroport"]
     assert set(lines[0]) >= {"url", "title", "body", "source", "date", "id", "authors", "language"}
 
@@ -88,7 +89,7 @@ def test_damaged_warc_does_not_stop_the_run(tmp_path):
         fh.write(b"\x1f\x8b\x08\x00broken gzip member" * 4)
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(warc), "-o", str(out))
-    assert len(read_jsonl(out)) == 3  # every page before the damage is kept
+    assert len(assert_valid_export(out)) == 3  # every page before the damage is kept
     assert result.returncode == 0, result.stderr
     assert "3 pages written" in result.stderr and "skipped 1" in result.stderr
 
@@ -96,9 +97,10 @@ def test_damaged_warc_does_not_stop_the_run(tmp_path):
 def test_usage_errors(tmp_path):
     missing = run_newscrawl("extract", str(tmp_path / "nope.warc.gz"), "-o", str(tmp_path / "o.jsonl"))
     assert missing.returncode == 2 and "no such input file" in missing.stderr
+    (tmp_path / "a-file").write_text("x")
     unwritable = run_newscrawl("extract", str(PAGES / "microdata.html"), "--url", "https://x.example/a",
-                               "-o", str(tmp_path / "no-such-dir" / "o.jsonl"))
-    assert unwritable.returncode == 2 and "does not exist" in unwritable.stderr
+                               "-o", str(tmp_path / "a-file" / "o.jsonl"))
+    assert unwritable.returncode == 2 and "cannot write the output file" in unwritable.stderr
     no_url = run_newscrawl("extract", str(PAGES / "microdata.html"), "-o", str(tmp_path / "o.jsonl"))
     assert no_url.returncode == 2 and "--url" in no_url.stderr
     unknown = tmp_path / "x.pdf"
@@ -125,7 +127,7 @@ def test_an_unreadable_page_is_counted_and_the_run_goes_on(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run_newscrawl("extract", str(broken), str(PAGES / "microdata.html"), "-o", str(out),
                            "--url", "https://x.example/broken", "--url", "https://x.example/fine", "--all-pages")
-    assert [line["url"] for line in read_jsonl(out)] == ["https://x.example/fine"]
+    assert [line["url"] for line in assert_valid_export(out)] == ["https://x.example/fine"]
     assert "1 failed" in result.stderr and "broken.html.gz" in result.stderr
     assert result.returncode == 1  # half the pages failed: finished, with errors
 
@@ -141,8 +143,24 @@ def test_html_inputs_each_followed_by_its_url_and_classified_unless_all_pages(tm
             str(listing), "--url", "https://www.coastline-post.co.uk/", "-o", str(out))
     classified = run_newscrawl(*args)
     assert classified.returncode == 0, classified.stderr
-    assert [line["url"] for line in read_jsonl(out)] == [story]
+    assert [line["url"] for line in assert_valid_export(out)] == [story]
     assert "1 listing page" in classified.stderr
     everything = run_newscrawl(*args, "--all-pages")
     assert everything.returncode == 0, everything.stderr
-    assert len(read_jsonl(out)) == 2
+    assert len(assert_valid_export(out)) == 2
+
+
+def test_a_page_without_title_or_body_is_a_reject_not_a_line(tmp_path):
+    warc = tmp_path / "pages.warc.gz"
+    _warc(warc, [
+        ("https://www.coastline-post.co.uk/news/pier-vote", "text/html", (PAGES / "jsonld_graph.html").read_bytes()),
+        ("https://www.coastline-post.co.uk/", "text/html", b"<html><head></head><body><nav><a href='/a'>A</a></nav></body></html>"),
+    ])
+    out = tmp_path / "new" / "folder" / "out.jsonl"  # folders are created
+    result = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages")
+    assert result.returncode == 0, result.stderr
+    lines = assert_valid_export(out)
+    assert [line["url"] for line in lines] == ["https://www.coastline-post.co.uk/news/pier-vote"]
+    assert "not stories 1 no title and no body" in result.stderr
+    assert len({line["run_id"] for line in lines}) == 1
+    assert out.stat().st_mode & 0o777 == new_file_mode()  # 0644 under the usual umask, as crawl writes

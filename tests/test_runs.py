@@ -18,6 +18,7 @@ from newscrawl.demo.server import serve_site
 from newscrawl.runs import drop_partial_last_line, plan_run
 from newscrawl.sitelist import SiteListError, download_slots, load_site_list
 
+from export_check import assert_valid_export
 from conftest import FAST_CRAWL, REPO, read_jsonl, run_newscrawl
 from sitegen import build_site, write_feed, write_listings, write_story
 
@@ -140,21 +141,26 @@ def test_crawl_from_site_list_with_summary(tmp_path):
     stories = build_site(site_root, 5)
     server = serve_site(site_root)
     sites = tmp_path / "sites.yaml"
-    sites.write_text(f"sites:\n  - name: gazette\n    start_urls: ['{server.base_url}/']\n    language: en\n    delay: 0\n", encoding="utf-8")
+    sites.write_text(f"sites:\n  - name: gazette\n    start_urls: ['{server.base_url}/']\n    language: en\n    delay: 0\n"
+                     "    timezone: Europe/Berlin\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     try:
         proc = run_newscrawl("crawl", "--sites", str(sites), "-o", str(out), *FAST_CRAWL)
     finally:
         server.stop()
     assert proc.returncode == 0, proc.stderr[-2000:]
-    records = read_jsonl(out)
+    records = assert_valid_export(out)
     assert len(records) == len(stories)
     # the list's language is a hint: it neither renames the source nor overrides the page
     assert {r["source"] for r in records} == {"Test Gazette"} and {r["language"] for r in records} == {"en"}
     summary = json.loads(out.with_name(out.name + ".summary.json").read_text())
     for key in ("run_id", "start_time", "end_time", "sites", "pages_fetched", "stories_exported", "duplicates",
-                "revisions", "errors", "per_site", "finish_reason"):
+                "revisions", "errors", "per_site", "finish_reason", "pages_by_kind", "http_statuses", "robots_refused",
+                "dropped", "cleaning_removed", "duration_seconds", "newscrawl_version", "command_line"):
         assert key in summary
+    assert sum(summary["http_statuses"].values()) == summary["pages_fetched"] and summary["pages_by_kind"]["article"] == 5
+    assert summary["command_line"][-len(FAST_CRAWL):] == FAST_CRAWL
+    assert list(summary["per_site"]) == ["gazette"]  # keyed by the site list's name
     (site,) = summary["per_site"].values()
     assert site["stories"] == 5 and site["stories_found"] == 5 and site["coverage"]["date"] == 100.0
 

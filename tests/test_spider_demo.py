@@ -9,6 +9,7 @@ import pytest
 
 from newscrawl.items import EXPORT_FIELDS, REQUIRED_FIELDS
 
+from export_check import assert_valid_export
 from conftest import FAST_CRAWL, read_jsonl, run_newscrawl
 
 
@@ -88,7 +89,7 @@ def test_lines_are_valid_json_with_the_schema(demo_crawl):
         for name in ("url", "title", "body", "source"):
             assert record[name], f"empty {name} in {record['url']}"
         assert isinstance(record["authors"], list) and isinstance(record["related_urls"], list)
-        assert record["schema_version"] == 1 and record["id"]
+        assert record["schema_version"] == 2 and record["id"] and record["run_id"]
 
 
 def test_arabic_written_unescaped(demo_crawl):
@@ -141,7 +142,7 @@ def test_scrapy_crawl_does_the_same_crawl(tmp_path):
         )
     assert first.returncode == 0, first.stderr[-2000:]
     assert second.returncode == 0, second.stderr[-2000:]
-    assert {r["url"] for r in read_jsonl(ours)} == {r["url"] for r in read_jsonl(theirs)}
+    assert {r["url"] for r in assert_valid_export(ours)} == {r["url"] for r in assert_valid_export(theirs)}
     assert "\\u06" not in theirs.read_text(encoding="utf-8")
     assert set((REPO / "output").rglob("*.jsonl")) == outputs_before, "-O must be the only feed, not one more beside the default"
 
@@ -163,7 +164,7 @@ def test_scrapy_crawl_default_export_path(tmp_path):
         )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (export,) = (tmp_path / "output" / "news").glob("*.jsonl")
-    assert len(read_jsonl(export)) == 10
+    assert len(assert_valid_export(export)) == 10
 
 
 def test_bad_url_is_a_clear_error():
