@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -147,7 +148,7 @@ def stacked_bars_svg(categories: list[str], series: list[tuple[str, list[int]]],
     left, right, top, bottom = 48, 12, 28, 70
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
-    top_value = _nice_max(max(totals or [0]))
+    top_value = math.ceil(_nice_max(max(totals or [0])) / 4) * 4  # four whole-number steps: counts
     parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 24 * ((len(series) + 3) // 4)}" '
              f'width="{width}" aria-label="{esc(title)}">',
              f'<text x="{left}" y="18" class="chart-title">{esc(title)}</text>']
