@@ -36,9 +36,11 @@ def _field(doc: str, default: Any = None, factory=None, **rules) -> Any:
 class Article:
     # always present, non-empty in a story line (`date` may be null)
     url: str = _field("The URL the story was fetched from.", "", pattern=HTTP_URL_PATTERN)
-    title: Optional[str] = _field("Headline.", minLength=1)
-    body: Optional[str] = _field("Plain text, paragraphs separated by one blank line.", minLength=1)
-    source: Optional[str] = _field("Publisher name (the domain when the page gives none).", minLength=1)
+    # (None only while a page is being built: a line without them is not a story, never exported)
+    title: Optional[str] = _field("Headline.", type="string", minLength=1)
+    body: Optional[str] = _field("Plain text, paragraphs separated by one blank line.", type="string", minLength=1)
+    source: Optional[str] = _field("Publisher name (the domain when the page gives none).", type="string",
+                                   minLength=1)
     date: Optional[str] = _field(
         "Publication time: a full ISO 8601 timestamp in UTC ('+00:00'), or null. A naive time on the page "
         "is read in the page's own timezone signals, else the site's `timezone`, else UTC.",
