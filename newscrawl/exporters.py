@@ -79,7 +79,7 @@ def parquet_schema():
         types[name] = pa.list_(pa.string())
     types["images"] = pa.list_(pa.struct([("url", pa.string()), ("caption", pa.string()), ("credit", pa.string())]))
     for name in TIMESTAMP_FIELDS:
-        types[name] = pa.timestamp("s", tz="UTC")
+        types[name] = pa.timestamp("ms", tz="UTC")  # Parquet has no seconds unit
     types["paywalled"] = pa.bool_()
     types["version"] = pa.int64()
     types["schema_version"] = pa.int64()
