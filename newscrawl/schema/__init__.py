@@ -130,6 +130,80 @@ def _compile(prop: dict):
     return check
 
 
+_TYPE_TESTS = {"string": "type({v}) is str", "integer": "type({v}) is int", "boolean": "type({v}) is bool",
+               "null": "{v} is None", "object": "type({v}) is dict", "array": "type({v}) is list",
+               "number": "type({v}) in (int, float)"}
+
+
+class _Codegen:
+    """Writes one Python function that says whether a record is valid, for the fast path:
+    most lines are valid, and a generated function is several times faster than walking
+    the schema. Invalid lines are then explained by the rule-by-rule checker."""
+
+    def __init__(self) -> None:
+        self.constants: dict[str, Any] = {}
+        self.depth = 0
+
+    def constant(self, value) -> str:
+        name = f"_c{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def expr(self, prop: dict, var: str) -> str:
+        types = prop.get("type")
+        types = [types] if isinstance(types, str) else list(types or [])
+        if not types:
+            types = ["string", "integer", "boolean", "null", "object", "array", "number"]
+        branches = []
+        for kind in types:
+            parts = [_TYPE_TESTS[kind].format(v=var)]
+            if "enum" in prop:
+                parts.append(f"{var} in {self.constant(tuple(prop['enum']))}")
+            if "const" in prop:
+                parts.append(f"{var} == {self.constant(prop['const'])}")
+            if kind == "string":
+                if "pattern" in prop:
+                    parts.append(f"{self.constant(re.compile(prop['pattern']))}.search({var}) is not None")
+                if "minLength" in prop:
+                    parts.append(f"len({var}) >= {int(prop['minLength'])}")
+            if kind in ("integer", "number") and "minimum" in prop:
+                parts.append(f"{var} >= {self.constant(prop['minimum'])}")
+            if kind == "array" and "items" in prop:
+                self.depth += 1
+                item = f"_i{self.depth}"
+                parts.append(f"all({self.expr(prop['items'], item)} for {item} in {var})")
+            if kind == "object" and ("properties" in prop or "required" in prop):
+                parts.append(self.object_expr(prop, var))
+            branches.append("(" + " and ".join(parts) + ")")
+        return "(" + " or ".join(branches) + ")"
+
+    def object_expr(self, prop: dict, var: str) -> str:
+        properties = prop.get("properties", {})
+        required = list(prop.get("required", []))
+        closed = prop.get("additionalProperties") is False
+        parts = []
+        if closed and set(required) == set(properties):
+            parts.append(f"{var}.keys() == {self.constant(frozenset(properties))}")
+            optional = False
+        else:
+            if required:
+                parts.append(f"{self.constant(frozenset(required))} <= {var}.keys()")
+            if closed:
+                parts.append(f"{var}.keys() <= {self.constant(frozenset(properties))}")
+            optional = True
+        for name, sub in properties.items():
+            key = repr(name)
+            check = self.expr(sub, f"{var}[{key}]")
+            parts.append(f"({key} not in {var} or {check})" if optional and name not in required else check)
+        return "(" + " and ".join(parts) + ")" if parts else "True"
+
+    def function(self, schema: dict):
+        body = self.expr({**schema, "type": "object"}, "r")
+        namespace = dict(self.constants)
+        exec(f"def is_valid(r):\n    return {body}\n", namespace)  # our own schema's text, never input
+        return namespace["is_valid"]
+
+
 class LineChecker:
     """Checks export lines against a schema; each problem is named '<field>: <rule>'."""
 
@@ -138,10 +212,16 @@ class LineChecker:
         self.required = list(schema.get("required", []))
         self.closed = schema.get("additionalProperties") is False
         self.properties = {name: _compile(prop) for name, prop in schema["properties"].items()}
+        self.is_valid = _Codegen().function(schema)
 
     def problems(self, record: Any) -> list[str]:
         if not isinstance(record, dict):
             return ["line: not a JSON object"]
+        if self.is_valid(record):
+            return []
+        return self._explain(record) or ["line: invalid"]  # the two never disagree on the shipped schema
+
+    def _explain(self, record: dict) -> list[str]:
         out = [f"{name}: missing" for name in self.required if name not in record]
         for name, value in record.items():
             check = self.properties.get(name)
