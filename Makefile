@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/cleaning.py
 	$(BIN)/python benchmarks/dedup.py
 	$(BIN)/python benchmarks/crawl.py
+	$(BIN)/python benchmarks/exports.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

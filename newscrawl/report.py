@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -132,14 +131,14 @@ def read_sidecar(path: Optional[Path], limit: int = 200_000) -> list[dict]:
 
 # --- charts: plain SVG ---------------------------------------------------------------------
 
-def _nice_max(value: float) -> float:
-    if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000,
-                 200000, 500000, 1000000):
-        if value <= step * 5:
-            return step * 5 if value > step * 4 else (int(value / step) + 1) * step
-    return value
+def _nice_step(value: float) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... at least `value`."""
+    step = 1
+    while True:
+        for factor in (1, 2, 5):
+            if step * factor >= value:
+                return step * factor
+        step *= 10
 
 
 def stacked_bars_svg(categories: list[str], series: list[tuple[str, list[int]]], title: str,
@@ -148,7 +147,7 @@ def stacked_bars_svg(categories: list[str], series: list[tuple[str, list[int]]],
     left, right, top, bottom = 48, 12, 28, 70
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
-    top_value = math.ceil(_nice_max(max(totals or [0])) / 4) * 4  # four whole-number steps: counts
+    top_value = 4 * _nice_step(max(totals or [0]) / 4)  # four whole-number steps: these are counts
     parts = [f'<svg class="chart" role="img" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height + 24 * ((len(series) + 3) // 4)}" '
              f'width="{width}" aria-label="{esc(title)}">',
              f'<text x="{left}" y="18" class="chart-title">{esc(title)}</text>']
@@ -356,7 +355,7 @@ def build_report(export: Path, summary: Optional[dict] = None, duplicates: Optio
     rows = []
     for site, figures in stats.sites.items():
         minutes = _minutes_between(figures.first_fetch, figures.last_fetch)
-        rate = figures.stories / minutes if minutes else None
+        rate = figures.stories / minutes if minutes and minutes >= 1 else None  # shorter: noise of the clock
         found_here = found.get(site)
         yield_share = 100.0 * figures.stories / found_here if found_here else None
         rows.append((site, figures.stories, found_here, yield_share, minutes, rate))

@@ -343,7 +343,7 @@ def write_summary(plan: RunPlan, stats: dict, finish_reason: str, exit_code: int
     summary = {
         "run_id": plan.run_id,
         "newscrawl_version": __version__,
-        "command_line": command_line if command_line is not None else list(sys.argv),
+        "command_line": command_line if command_line is not None else [Path(sys.argv[0]).name, *sys.argv[1:]],
         "resumed": plan.resumed,
         "start_time": plan.started_at,
         "end_time": ended_at,
