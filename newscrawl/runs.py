@@ -230,7 +230,7 @@ class RunIdPipeline:
 
 def site_names(sites: Optional[list]) -> dict[str, str]:
     """Registrable domain -> the site list's name for it (per_site keys in the summary)."""
-    from newscrawl.dedup.urls import registrable_domain
+    from newscrawl.urls import registrable_domain
 
     names = {}
     for site in sites or []:

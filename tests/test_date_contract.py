@@ -6,8 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from newscrawl.date_contract import (TimezoneError, apply_date_contract, apply_listed_date, normalise_date,
-                                     site_timezone)
+from newscrawl.date_contract import TimezoneError, apply_date_contract, normalise_date, site_timezone
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.profiles import site_list_profile
 from newscrawl.items import Article
@@ -47,10 +46,20 @@ def test_the_contract_is_idempotent_and_clears_precision_without_a_date():
 
 
 def test_a_listed_date_is_used_only_when_the_page_gives_none():
-    article = apply_listed_date(Article(), "Fri, 21 Aug 2020 10:00:00 +0300", "feed")
+    from newscrawl.page import PageHints, process_page
+
+    undated = ('<html><head><title>Story</title></head><body><article><h1>A headline for the story</h1><p>'
+               + "Words of the story. " * 60 + "</p></article></body></html>").encode()
+    hints = PageHints(expect="story", listed_title="Story", listed_date="Fri, 21 Aug 2020 10:00:00 +0300",
+                      listed_from="feed", extract_all=True)
+    article = process_page("https://news.example/story", {"Content-Type": "text/html"}, undated,
+                           datetime(2020, 8, 22, tzinfo=timezone.utc), hints).article
     assert (article.date, article.date_precision, article.date_source) == ("2020-08-21T07:00:00+00:00", "minute", "feed")
-    kept = apply_listed_date(Article(date="2020-08-01T00:00:00+00:00", date_source="meta"), "2020-08-21", "sitemap")
-    assert (kept.date, kept.date_source) == ("2020-08-01T00:00:00+00:00", "meta")
+    dated = undated.replace(b"<title>", b'<meta property="article:published_time" content="2020-08-01T09:00:00Z"><title>')
+    hints.listed_from, hints.listed_date = "sitemap", "2020-08-21"
+    kept = process_page("https://news.example/story", {"Content-Type": "text/html"}, dated,
+                        datetime(2020, 8, 22, tzinfo=timezone.utc), hints).article
+    assert (kept.date, kept.date_source) == ("2020-08-01T09:00:00+00:00", "meta")
 
 
 def test_unknown_timezone_is_refused():
@@ -79,3 +88,14 @@ def test_site_list_rejects_a_bad_timezone(tmp_path):
         load_site_list(path)
     path.write_text('[[sites]]\nname = "a"\nstart_urls = ["https://a.example/"]\ntimezone = "Africa/Cairo"\n')
     assert load_site_list(path)[0].timezone == "Africa/Cairo"
+
+
+def test_the_site_lists_timezone_reaches_the_page_function():
+    from newscrawl.page import PageHints, process_page
+
+    html = ('<html lang="ar"><head><title>خبر</title></head><body><article><h1>عنوان الخبر هنا</h1>'
+            '<span class="date">2020-08-19 18:00</span><p>' + "نص الخبر " * 60 + "</p></article></body></html>")
+    hints = PageHints(expect="story", timezone="Asia/Amman", extract_all=True)
+    article = process_page("https://arabi.example/news/story", {"Content-Type": "text/html; charset=utf-8"},
+                           html.encode(), datetime(2020, 8, 20, tzinfo=timezone.utc), hints).article
+    assert (article.date, article.date_source) == ("2020-08-19T15:00:00+00:00", "visible")
