@@ -72,10 +72,11 @@ def test_hints_fill_what_the_page_lacks_without_inventing_a_time():
     url = "https://ledger.example/story?id=123"  # no date in the URL either
     article = process_page(url, HTML, page, hints=hints).article
     assert article.title == "Listed headline"
-    assert article.date == "2024-03-14"  # a date-only feed date stays date-only
+    # a date-only feed date stays a day: midnight (UTC here, no site timezone), precision "day"
+    assert (article.date, article.date_precision) == ("2024-03-14T00:00:00+00:00", "day")
     with_time = PageHints(listed_date="2024-03-14T09:30:00+01:00", extract_all=True)
-    assert process_page(url, HTML, page, hints=with_time).article.date == \
-        "2024-03-14T09:30:00+01:00"
+    timed = process_page(url, HTML, page, hints=with_time).article
+    assert (timed.date, timed.date_precision) == ("2024-03-14T08:30:00+00:00", "minute")
 
 
 @pytest.mark.parametrize("url", ["http://[::1/x", "http://xn--ls8h-.example/", "http://exa mple.com/", "ftp://x/"])

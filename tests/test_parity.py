@@ -16,12 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAST_CRAWL, REPO, read_jsonl, run_newscrawl
+from export_check import assert_valid_export
+from conftest import FAST_CRAWL, REPO, run_newscrawl
 from warc_proxy import PageProxy, as_http, read_warc_pages, write_warc
 
 EVAL = REPO.parent / "shared" / "eval"
 DEV_SETS = ("zyte-dev", "fundus-dev")
-IGNORED = {"fetched_at"}
+IGNORED = {"fetched_at", "run_id"}  # when and in which run: differ between any two runs
 
 ARABIC_TITLE = "الأردن يعيد فتح المواقع السياحية أمام الزوار"
 ARABIC_BODY = ("أعلنت وزارة السياحة الأردنية إعادة فتح المواقع الأثرية والسياحية أمام الزوار اعتباراً من الأسبوع "
@@ -69,7 +70,7 @@ def _crawl_through_proxy(tmp_path: Path, pages: dict, start_urls: list[str]) -> 
         proxy.stop()
     assert process.returncode in (0, 1) and out.is_file(), process.stderr[-3000:]
     assert all(r.startswith("http://") for r in proxy.requests)
-    return read_jsonl(out)
+    return assert_valid_export(out)
 
 
 def _extract(tmp_path: Path, pages: list[tuple[str, dict, bytes]]) -> dict[str, dict]:
@@ -78,7 +79,7 @@ def _extract(tmp_path: Path, pages: list[tuple[str, dict, bytes]]) -> dict[str, 
     out = tmp_path / "extract.jsonl"
     process = run_newscrawl("extract", str(warc), "-o", str(out), "--all-pages", "--no-progress", timeout=900)
     assert process.returncode == 0, process.stderr[-3000:]
-    return {line["url"]: line for line in read_jsonl(out)}
+    return {line["url"]: line for line in assert_valid_export(out)}
 
 
 def _compare(crawled: list[dict], extracted: dict[str, dict]) -> list[str]:
@@ -127,7 +128,7 @@ def test_demo_stories_are_the_same_both_ways(tmp_path):
         urls = [server.base_url + "/" for server in servers.values()]
         process = run_newscrawl("crawl", *urls, "-o", str(out), "--quiet", *FAST_CRAWL)
         assert process.returncode == 0, process.stderr[-3000:]
-        crawled = read_jsonl(out)
+        crawled = assert_valid_export(out)
         for line in crawled:
             with urllib.request.urlopen(line["url"]) as response:
                 pages.append((line["url"], dict(response.headers.items()), response.read()))
