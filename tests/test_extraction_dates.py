@@ -160,19 +160,19 @@ def test_a_date_only_in_a_comment_is_not_a_date():
 def test_url_date_is_the_fallback_when_the_page_shows_none():
     from newscrawl.extraction import extract_article
     url = "https://example.ir/news/2024/04/08/harbour-budget-story"
-    assert extract_article(_page(""), url, fetched_at=FETCHED).date == "2024-04-08"
+    assert extract_article(_page(""), url, fetched_at=FETCHED).date == "2024-04-08T00:00:00+00:00"  # a day (UTC)
 
 
 def test_solar_hijri_only_page_date_converted():
     from newscrawl.extraction import extract_article
     html = _page('<div class="date">دوشنبه ۲۰ فروردین ۱۴۰۳</div>').replace("<html>", '<html lang="fa" dir="rtl">')
-    assert extract_article(html, "https://example.ir/news/123456/harbour-budget-story", fetched_at=FETCHED).date == "2024-04-08"
+    assert extract_article(html, "https://example.ir/news/123456/harbour-budget-story", fetched_at=FETCHED).date == "2024-04-08T00:00:00+00:00"
 
 
 def test_the_page_shown_date_first_the_url_date_as_check_and_fallback():
     from newscrawl.extraction import extract_article
     url = "https://example.com/news/2024/04/08/harbour-budget-story"
     shown = extract_article(_page('<div class="date">8 April 2024 10:15</div>'), url, fetched_at=FETCHED)
-    assert shown.date == "2024-04-08T10:15:00"  # the page's own, with its time
+    assert shown.date == "2024-04-08T10:15:00+00:00"  # the page's own, with its time (no zone known: UTC)
     teaser = extract_article(_page('<div class="date">3 January 2023</div>'), url, fetched_at=FETCHED)
-    assert teaser.date == "2024-04-08"  # a year off the URL's date: read from the wrong place
+    assert teaser.date == "2024-04-08T00:00:00+00:00"  # a year off the URL's date: read from the wrong place

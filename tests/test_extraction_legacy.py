@@ -38,7 +38,7 @@ def test_table_layout_read_line_by_line():
 def test_extract_article_uses_the_legacy_reading():
     article = extract_article(PAGE, URL, fetched_at=datetime(2020, 9, 4, tzinfo=timezone.utc))
     assert article.title == "الوزارة تعلن خطة لتطوير الطرق"
-    assert article.date == "2020-09-03"
+    assert (article.date, article.date_precision) == ("2020-09-03T00:00:00+00:00", "day")
     assert article.authors == ["سامي الحربي"]
     assert article.body.split("\n\n") == [P1, f"{P2a} {P2b}", P3]
     assert "http://old.example/news.php?id=7" in article.related_urls
