@@ -38,8 +38,8 @@ def link(url, text=None) -> str:
     """An <a> only for a plain http(s) URL; anything else is shown as text."""
     label = esc(text if text is not None else url)
     if isinstance(url, str) and url.startswith(("http://", "https://")) and len(url) < 2000:
-        return f'<a href="{html.escape(url, quote=True)}" rel="noreferrer noopener">{label}</a>'
-    return label
+        return f'<a href="{html.escape(url, quote=True)}" rel="noreferrer noopener"><bdi>{label}</bdi></a>'
+    return f"<bdi>{label}</bdi>"  # right-to-left titles keep their own direction
 
 
 @dataclass
@@ -320,7 +320,7 @@ def build_report(export: Path, summary: Optional[dict] = None, duplicates: Optio
         title = title or first.get("duplicate_of_title") or first.get("title")
         kept = f"{link(url or first.get('duplicate_of_url'), title or kept_id)}<br><span class=\"muted\">{esc(source or '')}</span>"
         items = "".join(
-            f"<li>{esc(c.get('source') or '?')}: {link(c.get('url'), c.get('title') or c.get('url'))} "
+            f"<li><bdi>{esc(c.get('source') or '?')}</bdi>: {link(c.get('url'), c.get('title') or c.get('url'))} "
             f"<span class=\"muted\">({esc(c.get('reason'), 30)}, {esc(c.get('similarity'), 8)})</span></li>"
             for c in copies[:20])
         more = f"<li class=\"muted\">… {len(copies) - 20} more</li>" if len(copies) > 20 else ""
