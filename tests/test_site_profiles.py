@@ -18,6 +18,7 @@ from newscrawl.demo.server import serve_site
 from newscrawl.extraction.profiles import check_profile_text, check_profiles, compile_pattern, url_kind
 from newscrawl.page import ARTICLE, LISTING, STORY, PageHints, process_page
 
+from export_check import assert_valid_export
 from conftest import FAST_CRAWL, REPO, read_jsonl, run_newscrawl
 
 sys.path.insert(0, str(REPO / "tests" / "fixtures" / "italian_site"))
@@ -60,7 +61,7 @@ def test_italian_site_with_an_outside_profile_gives_every_story_and_extract_over
     process = run_newscrawl("crawl", server.base_url + "/", "--profiles", str(profiles), "--warc", str(warc),
                             "-o", str(out), "-q", *FAST_CRAWL)
     assert process.returncode == 0, process.stderr[-2000:]
-    lines = read_jsonl(out)
+    lines = assert_valid_export(out)
     assert sorted(line["url"] for line in lines) == sorted(server.url(path) for path, *_ in italian.STORIES)
     by_url = {line["url"]: line for line in lines}
     for path, title, author, paragraphs in italian.STORIES:
@@ -70,18 +71,20 @@ def test_italian_site_with_an_outside_profile_gives_every_story_and_extract_over
         assert line["credit"] == "ANSA"
         assert line["body"] == "\n\n".join(paragraphs)  # byline, credit and "Leggi anche" out of the body
         assert line["language"] == "it" and line["section"] == "Cronaca" and line["source"] == "Cronaca Locale"
-        assert line["date"] == "-".join(path.split("/")[:3]) + "T09:30:00+02:00"  # the profile's timezone
+        # 09:30 on the page, read in the profile's timezone (Rome, +02:00), exported in UTC
+        assert line["date"] == "-".join(path.split("/")[:3]) + "T07:30:00+00:00"
     assert not any(p.startswith("/tag/") for p in server.requests[before:]), "an ignore_urls link was fetched"
 
     replay = tmp_path / "replay.jsonl"
     process = run_newscrawl("extract", str(warc), "--profiles", str(profiles), "-o", str(replay), "--no-progress")
     assert process.returncode == 0, process.stderr[-2000:]
     assert story_lines(replay) == story_lines(out)
-    # --all-pages writes the listings too.
+    # --all-pages extracts the listings too; without a body they are not stories: counted, not written.
     everything = tmp_path / "all.jsonl"
     process = run_newscrawl("extract", str(warc), "--profiles", str(profiles), "--all-pages", "-o", str(everything),
                             "--no-progress")
-    assert process.returncode == 0 and len(read_jsonl(everything)) > len(lines)
+    assert process.returncode == 0 and len(assert_valid_export(everything)) == len(lines)
+    assert "not stories 2 no body" in process.stderr
 
 
 # (what the outside profile gets wrong, the message expected)
