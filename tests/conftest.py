@@ -33,8 +33,13 @@ def run_newscrawl(*args: str, cwd: Path | None = None, timeout: int = 300) -> su
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON Lines file; an export (its lines carry schema_version) is checked
+    against the shipped schema on the way (tests/export_check.py), sidecars are not."""
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        records = [json.loads(line) for line in fh if line.strip()]
+    if records and all(isinstance(r, dict) and "schema_version" in r for r in records):
+        assert_valid_export(path)
+    return records
 
 
 @dataclass
