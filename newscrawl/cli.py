@@ -1,4 +1,4 @@
-"""The `newscrawl` command: crawl, extract, dedup, demo, profiles, explain, record, validate, report.
+"""The `newscrawl` command: crawl, extract, dedup, demo, profiles, explain, record, validate, report, status.
 
 Each subcommand lives in newscrawl/commands/<name>.py and exposes `register(subparsers)`,
 which adds its parser and sets `func` to a callable taking the parsed args and returning
@@ -12,7 +12,7 @@ import sys
 
 from newscrawl import __version__
 
-COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles", "explain", "record", "validate", "report")
+COMMANDS = ("crawl", "extract", "dedup", "demo", "profiles", "explain", "record", "validate", "report", "status")
 
 # Exit codes, documented in the README.
 EXIT_OK = 0

@@ -108,6 +108,13 @@ NEWSCRAWL_ROBOTS_RETRY_AFTER = 300.0
 # Seconds between progress lines on stderr (0: off; `newscrawl crawl` sets it).
 NEWSCRAWL_PROGRESS_INTERVAL = 0
 
+# Distributed crawl (newscrawl/distributed): on when REDIS_URL is set (`newscrawl crawl --redis`).
+ADDONS = {"newscrawl.distributed.addon.DistributedCrawl": 0}
+# redis://[:password@]host:port/db of a crawl shared by several workers; None: a local crawl.
+REDIS_URL = None
+# Name of the distributed crawl: workers with the same REDIS_URL and name crawl together.
+NEWSCRAWL_CRAWL = "news"
+
 EXTENSIONS = {
     "newscrawl.extensions.CrawlProgress": 500,
 }

@@ -62,6 +62,8 @@ def register(subparsers) -> None:
     parser.add_argument("--sites", metavar="FILE", help="a site list (TOML or YAML): name, start URLs, language, date locale, profile, delay, concurrency per site")
     parser.add_argument("-o", "--output", metavar="FILE", help="export file: JSON Lines (.jsonl), .csv or .parquet; default output/news/<run id>.jsonl")
     add_crawl_options(parser)
+    parser.add_argument("--redis", metavar="URL", help="be a worker of a crawl shared through Redis (redis://[:password@]host:port/db); start the same command on several machines")
+    parser.add_argument("--crawl", metavar="NAME", default="news", help="name of the shared crawl in Redis (default: news); use a new name for each scheduled run")
     parser.set_defaults(func=run)
 
 
@@ -279,6 +281,7 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     check_crawl_settings(args)
     check_profiles_before_start(profile_dirs_of(args))
     state_dir = Path(args.state).expanduser() if args.state else None
+    distributed = distributed_settings(args)
     state_lock = None
     if state_dir:
         try:
@@ -309,6 +312,7 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
         # A resumed run does not fetch again the stories the interrupted run already wrote.
         "NEWSCRAWL_SKIP_URLS": done_urls,
     }
+    extra.update(distributed)
     if sites:
         extra["NEWSCRAWL_SITES"] = [site.to_dict() for site in sites]
         slots = download_slots(sites)
@@ -326,6 +330,8 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     exit_code = result.exit_code if finished or result.exit_code != EXIT_OK else EXIT_INTERRUPTED
     if exit_code == EXIT_OK and warnings and getattr(args, "fail_on_warning", False):
         exit_code = EXIT_WARNINGS
+    if result.stats.get("finish_reason") == "redis_lost":
+        exit_code = EXIT_ERRORS
     names = runs.site_names(sites)  # the summary's per_site is keyed by the site list's names
     if names:
         figures = runs.site_figures(export_now, names)
@@ -333,6 +339,10 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
     summary_file = runs.write_summary(plan, result.stats, result.stats.get("finish_reason", "unknown"), exit_code,
                                       start_urls, errors_by_kind(result.stats), figures, warnings, ended_at,
                                       elapsed=result.elapsed, names=names, report=report_file)
+    if distributed:
+        from newscrawl.distributed.summary import add_crawl_section
+
+        add_crawl_section(summary_file, distributed, result.stats)
     if report_file is not None:
         from newscrawl.report import write_report
 
@@ -365,6 +375,23 @@ def monitor_baseline(args: argparse.Namespace, stats: dict) -> Optional[str]:
 
 def report_path(export_path: Path) -> Path:
     return export_path.with_name(export_path.name + ".report.html")
+
+
+def distributed_settings(args: argparse.Namespace) -> dict:
+    """--redis/--crawl: Redis is checked before anything starts (one line and exit 2 when it
+    cannot be reached); the dedup state lives there, so --state does not go with it."""
+    if not getattr(args, "redis", None):
+        return {}
+    from newscrawl.distributed.keys import RedisUnavailable, connect, crawl_prefix
+
+    if args.state:
+        raise CommandError("--state and --redis do not go together: a shared crawl keeps its dedup state in Redis")
+    try:
+        crawl_prefix(args.crawl)
+        connect(args.redis).close()
+    except (RedisUnavailable, ValueError) as exc:
+        raise CommandError(str(exc)) from None
+    return {"REDIS_URL": args.redis, "NEWSCRAWL_CRAWL": args.crawl}
 
 
 def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:
