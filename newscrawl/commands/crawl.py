@@ -384,6 +384,11 @@ def distributed_settings(args: argparse.Namespace) -> dict:
         return {}
     from newscrawl.distributed.keys import RedisUnavailable, connect, crawl_prefix
 
+    try:
+        import redis  # noqa: F401
+        import scrapy_redis  # noqa: F401
+    except ImportError:
+        raise CommandError("--redis needs the redis extra: pip install 'newscrawl[redis]'") from None
     if args.state:
         raise CommandError("--state and --redis do not go together: a shared crawl keeps its dedup state in Redis")
     try:

@@ -50,6 +50,40 @@ def _pow2_at_least(n: float) -> int:
     return 1 << max(4, math.ceil(math.log2(max(2.0, n))))
 
 
+def _ef_low_bits(n: int) -> int:
+    return max(0, int(math.floor(math.log2(65536 / n)))) if n else 0
+
+
+def ef_encode(values: np.ndarray) -> bytes:
+    """Sorted 16-bit values in Elias-Fano form: n*L low bits, then n + 2^16/2^L bits of unary
+    high parts (L = log2(2^16 / n)): 96 bytes for the 64 values of a sketch, not 128."""
+    n = int(values.size)
+    if not n:
+        return b""
+    low_bits = _ef_low_bits(n)
+    v = values.astype(np.uint32)
+    low = ((v[:, None] >> np.arange(low_bits, dtype=np.uint32)) & 1).astype(np.uint8).ravel()
+    upper = np.zeros(n + (65536 >> low_bits), dtype=np.uint8)
+    upper[(v >> low_bits) + np.arange(n, dtype=np.uint32)] = 1
+    return np.packbits(low, bitorder="little").tobytes() + np.packbits(upper, bitorder="little").tobytes()
+
+
+def ef_decode(data: bytes, n: int, offset: int = 0) -> tuple[np.ndarray, int]:
+    """(values, offset after them)."""
+    if not n:
+        return np.zeros(0, dtype=np.uint16), offset
+    low_bits = _ef_low_bits(n)
+    low_len = (n * low_bits + 7) // 8
+    upper_bits = n + (65536 >> low_bits)
+    upper_len = (upper_bits + 7) // 8
+    raw = np.frombuffer(data, dtype=np.uint8, count=low_len + upper_len, offset=offset)
+    low = np.unpackbits(raw[:low_len], bitorder="little")[:n * low_bits].reshape(n, low_bits).astype(np.uint32)
+    low = (low << np.arange(low_bits, dtype=np.uint32)).sum(axis=1, dtype=np.uint32)
+    upper = np.unpackbits(raw[low_len:], bitorder="little")[:upper_bits]
+    high = np.flatnonzero(upper)[:n].astype(np.uint32) - np.arange(n, dtype=np.uint32)
+    return ((high << low_bits) | low).astype(np.uint16), offset + low_len + upper_len
+
+
 def pack_sketch(sketch: StorySketch) -> bytes:
     sid = sketch.story_id
     if len(sid) == 20 and all(c in "0123456789abcdef" for c in sid):
@@ -60,7 +94,7 @@ def pack_sketch(sketch: StorySketch) -> bytes:
     date = float("nan") if sketch.date_hours is None else sketch.date_hours
     head = struct.pack("<IIfBBB", sketch.n_shingles, sketch.threshold, date, min(sketch.version, 255),
                        sketch.low16.size, sketch.title.size)
-    return head + sid_part + sketch.low16.astype("<u2").tobytes() + sketch.title.astype("<u2").tobytes()
+    return head + sid_part + ef_encode(np.sort(sketch.low16)) + sketch.title.astype("<u2").tobytes()
 
 
 def unpack_sketch(data: bytes) -> StorySketch:
@@ -72,8 +106,7 @@ def unpack_sketch(data: bytes) -> StorySketch:
     else:
         sid = data[pos + 1:pos + 1 + data[pos]].decode("utf-8")
         pos += 1 + data[pos]
-    low16 = np.frombuffer(data, dtype="<u2", count=n_low, offset=pos).astype(np.uint16)
-    pos += 2 * n_low
+    low16, pos = ef_decode(data, n_low, pos)
     title = np.frombuffer(data, dtype="<u2", count=n_title, offset=pos).astype(np.uint16)
     return StorySketch(sid, n_sh, threshold, low16, title, None if date != date else float(date), version)
 
