@@ -64,4 +64,4 @@ def connect(url: str, timeout: float = 10.0):
 
 def one_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
-    return (text[0] if text else type(exc).__name__)[:300]
+    return (text[0] if text else type(exc).__name__)[:300].rstrip(".")

@@ -40,18 +40,22 @@ class RedisDedupPipeline(DedupPipeline):
         scheduler = getattr(self.crawler, "nc_scheduler", None)
         for attempt in range(MAX_ATTEMPTS):
             article = copy.deepcopy(original)
+            urls_seen = set(self.dedup._urls_this_run)  # a refused decision must leave no trace
             try:
                 decision = self.dedup.process(article)
                 self.dedup.store.commit()
                 break
             except StoreConflict:
+                self.dedup._urls_this_run = urls_seen
                 self.stats.inc_value("dedup/redis_conflicts")
                 continue
             except (redis.RedisError, OSError) as exc:
                 self.dedup.store.rollback()
                 if scheduler is not None:
                     scheduler.lost(exc)
-                raise DropItem(f"Redis lost, story not exported: {original.url}") from None
+                self.stats.inc_value("newscrawl/redis_lost/stories_not_exported")
+                # the one error line is the scheduler's; the crawl is closing
+                raise DropItem(f"Redis lost, story not exported: {original.url}", log_level="DEBUG") from None
         else:
             raise DropItem(f"dedup state too busy, gave up after {MAX_ATTEMPTS} attempts: {original.url}")
         return self._act(decision, article, spider)
