@@ -5,7 +5,8 @@
 1. Throughput: a generated site (tests/sitegen.py) of --pages stories plus its paginated
    listings, served over HTTP on 127.0.0.1 by a separate process; crawled to the end by one
    `newscrawl crawl --redis` worker process, then (new crawl name, same site) by two worker
-   processes together. No politeness delay (DOWNLOAD_DELAY=0, no AutoThrottle). Figure:
+   processes together. No politeness delay (DOWNLOAD_DELAY=0, no AutoThrottle), one extraction
+   worker process per crawl process (NEWSCRAWL_WORKERS=1). Figure:
    pages fetched by all workers / wall-clock seconds from the first start to the last exit
    (start-up included), and the ratio two/one.
 2. Redis memory at --stories synthetic stories (used_memory of a fresh redis-server, before
@@ -81,7 +82,7 @@ def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path) 
     from newscrawl.distributed.figures import crawl_figures
 
     cmd = [sys.executable, "-m", "newscrawl", "crawl", url, "--redis", redis_url, "--crawl", crawl, "-q",
-           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
+           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "NEWSCRAWL_WORKERS=1"]
     started = time.monotonic()
     workers = [subprocess.Popen(cmd + ["-o", str(tmp / f"{crawl}-{i}.jsonl")], cwd=REPO) for i in range(n_workers)]
     codes = [w.wait() for w in workers]
