@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dedup_sites"
 # Real but quick: no politeness delay against our own server; few requests at a time so that
 # the crawl lasts long enough for several workers to share it.
 WORKER = ["-q", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=2",
-          "-s", "NEWSCRAWL_REDIS_WORKER_TIMEOUT=3", "-s", "NEWSCRAWL_REDIS_HEARTBEAT=0.5", "-s", "NEWSCRAWL_WORKERS=1"]
+          "-s", "NEWSCRAWL_REDIS_WORKER_TIMEOUT=10", "-s", "NEWSCRAWL_REDIS_HEARTBEAT=0.5", "-s", "NEWSCRAWL_WORKERS=1"]
 
 
 def free_port() -> int:
@@ -142,7 +142,8 @@ def test_workers_killed_at_five_random_moments_and_one_joining_late(redis_server
     def launch():
         out = tmp_path / f"w{len(outputs)}.jsonl"
         outputs.append(out)
-        return start_worker(base, redis_server.url, out)
+        # a killed worker's requests come back after 3 s of silence
+        return start_worker(base, redis_server.url, out, "test", "-s", "NEWSCRAWL_REDIS_WORKER_TIMEOUT=3")
 
     running = [launch(), launch()]
     killed = []
