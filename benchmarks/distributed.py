@@ -8,7 +8,9 @@
    processes together. No politeness delay (DOWNLOAD_DELAY=0, no AutoThrottle), one extraction
    worker process per crawl process (NEWSCRAWL_WORKERS=1). Figure:
    pages fetched by all workers / wall-clock seconds from the first start to the last exit
-   (start-up included), and the ratio two/one.
+   (start-up included), and the ratio two/one; and the CPU time the workers (with their
+   extraction processes) spent per page, which tells whether sharing the crawl costs
+   anything when the machine has no free core left to give a second worker.
 2. Redis memory at --stories synthetic stories (used_memory of a fresh redis-server, before
    and after):
    - dedup state (RedisStore: URL records, exact fingerprints, sketches, index keys,
@@ -76,21 +78,26 @@ def serve(root: str) -> None:
         sys.stdin.read()  # until the parent closes our stdin
 
 
-def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path) -> tuple[float, int]:
+def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path) -> tuple[float, int, float]:
+    import resource
+
     import redis
 
     from newscrawl.distributed.figures import crawl_figures
 
     cmd = [sys.executable, "-m", "newscrawl", "crawl", url, "--redis", redis_url, "--crawl", crawl, "-q",
            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "NEWSCRAWL_WORKERS=1"]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     workers = [subprocess.Popen(cmd + ["-o", str(tmp / f"{crawl}-{i}.jsonl")], cwd=REPO) for i in range(n_workers)]
     codes = [w.wait() for w in workers]
     elapsed = time.monotonic() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if any(codes):
         raise SystemExit(f"a worker failed: exit codes {codes}")
     figures = crawl_figures(redis.Redis.from_url(redis_url), f"newscrawl:{crawl}:")
-    return elapsed, figures["pages"]
+    return elapsed, figures["pages"], cpu
 
 
 def throughput(pages: int, tmp: Path, client, redis_url: str) -> dict:
@@ -108,9 +115,13 @@ def throughput(pages: int, tmp: Path, client, redis_url: str) -> dict:
     try:
         results = {}
         for n in (1, 2):
-            elapsed, fetched = crawl_with(n, url, redis_url, f"bench{n}", tmp)
-            results[n] = {"seconds": round(elapsed, 1), "pages": fetched, "pages_per_s": round(fetched / elapsed, 2)}
-            print(f"  {n} worker(s): {fetched} pages in {elapsed:.1f} s = {fetched / elapsed:.1f} pages/s", flush=True)
+            load = os.getloadavg()[0]
+            elapsed, fetched, cpu = crawl_with(n, url, redis_url, f"bench{n}", tmp)
+            results[n] = {"seconds": round(elapsed, 1), "pages": fetched, "pages_per_s": round(fetched / elapsed, 2),
+                          "cpu_ms_per_page": round(1000 * cpu / fetched, 1), "load_before": round(load, 1)}
+            print(f"  {n} worker(s): {fetched} pages in {elapsed:.1f} s = {fetched / elapsed:.1f} pages/s; "
+                  f"{1000 * cpu / fetched:.1f} ms CPU a page (workers and their extraction processes); "
+                  f"machine load average before: {load:.1f}", flush=True)
         results["ratio"] = round(results[2]["pages_per_s"] / results[1]["pages_per_s"], 2)
         print(f"  two workers / one: {results['ratio']:.2f}x   (target >= 1.7x)")
         return results
