@@ -17,7 +17,7 @@ import logging
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from newscrawl.dedup.urls import canonicalize_url
+from newscrawl.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 
