@@ -110,7 +110,10 @@ def wait_for_lines(paths: list[Path], at_least: int, timeout: float = 120) -> No
 def test_two_workers_crawl_one_site_together(redis_server, site, tmp_path):
     server, paths = site
     outputs = [tmp_path / "w1.jsonl", tmp_path / "w2.jsonl"]
-    workers = [start_worker(server.base_url + "/", redis_server.url, out) for out in outputs]
+    # 0.2 s between requests per worker: one worker alone needs 25 s or more for the site, far
+    # longer than the other's start-up, so both take part even on a loaded machine
+    workers = [start_worker(server.base_url + "/", redis_server.url, out, "test", "-s", "DOWNLOAD_DELAY=0.2")
+               for out in outputs]
     results = [finish(w) for w in workers]
     assert [code for code, _ in results] == [0, 0], [err[-2000:] for _, err in results]
     exported = [story_paths(lines_of(out), server.base_url) for out in outputs]
