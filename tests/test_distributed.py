@@ -75,15 +75,16 @@ def site(tmp_path):
         yield servers["gazette"], paths
 
 
-def start_worker(url: str, redis_url: str, output: Path, crawl: str = "test", *extra: str) -> subprocess.Popen:
+def start_worker(url: str, redis_url: str, output: Path, crawl: str = "test", *extra: str, log: Path | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "newscrawl", "crawl", url, "-o", str(output), "--redis", redis_url,
                              "--crawl", crawl, *WORKER, *extra],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=REPO, stdout=subprocess.PIPE, text=True,
+                            stderr=open(log, "w") if log else subprocess.PIPE)
 
 
 def finish(worker: subprocess.Popen, timeout: float = 240) -> tuple[int, str]:
     _, err = worker.communicate(timeout=timeout)
-    return worker.returncode, err
+    return worker.returncode, err or ""
 
 
 def lines_of(path: Path) -> list[dict]:
@@ -146,7 +147,8 @@ def test_workers_killed_at_five_random_moments_and_one_joining_late(redis_server
         out = tmp_path / f"w{len(outputs)}.jsonl"
         outputs.append(out)
         # a killed worker's requests come back after 3 s of silence
-        return start_worker(base, redis_server.url, out, "test", "-s", "NEWSCRAWL_REDIS_WORKER_TIMEOUT=3")
+        return start_worker(base, redis_server.url, out, "test", "-s", "NEWSCRAWL_REDIS_WORKER_TIMEOUT=3",
+                            "-s", "LOG_LEVEL=DEBUG", log=out.with_suffix(".log"))
 
     running = [launch(), launch()]
     killed = []
@@ -164,7 +166,10 @@ def test_workers_killed_at_five_random_moments_and_one_joining_late(redis_server
     assert all(code == 0 for code, _ in results), [err[-2000:] for _, err in results]
     union = [p for out in outputs for p in story_paths(lines_of(out), server.base_url)]
     assert len(union) == len(set(union)), "a story was exported twice"
-    assert sorted(union) == sorted(paths), f"{len(set(paths) - set(union))} stories lost"
+    lost = set(paths) - set(union)
+    mentions = [f"{log.name}: {line.strip()[:300]}" for log in sorted(tmp_path.glob("w*.log"))
+                for line in log.read_text(errors="replace").splitlines() if any(p in line for p in lost)]
+    assert not lost, f"{len(lost)} stories lost: {sorted(lost)}\n" + "\n".join(mentions[-30:])
     import redis
 
     meta = redis.Redis.from_url(redis_server.url).hgetall("newscrawl:test:meta")

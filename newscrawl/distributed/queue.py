@@ -20,6 +20,14 @@ redis.call('HSET', KEYS[2], token, r[2] .. '\\n' .. r[1])
 return {token, r[1]}
 """
 
+# Seen-filter check and push in one step (a worker killed between the two would leave a URL
+# marked seen that no queue holds). KEYS: seen bucket, queue. ARGV: fingerprint, score, request.
+PUSH_IF_NEW = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Heartbeat of ARGV[2] (unless empty), then every worker silent for more than ARGV[3] seconds
 # is dead: its in-flight requests go back to the queue. KEYS: workers, queue. ARGV[1]: prefix.
 # Returns {requests returned, workers reaped}.
@@ -81,6 +89,12 @@ class ReliablePriorityQueue(PriorityQueue):
         self.token_key = token_key or key + ":token"
         self._pop = server.register_script(POP)
         self._return = server.register_script(RETURN)
+        self._push_if_new = server.register_script(PUSH_IF_NEW)
+
+    def push_if_new(self, request, seen_key: str, fingerprint: int) -> bool:
+        """Push unless the seen-URL filter has the fingerprint; both in one script."""
+        return bool(self._push_if_new(keys=[seen_key, self.key],
+                                      args=[fingerprint, -request.priority, self._encode_request(request)]))
 
     def pop(self, timeout=0):
         """(token, request) or None."""

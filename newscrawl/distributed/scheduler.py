@@ -162,12 +162,16 @@ class DistributedScheduler(Scheduler):
 
     # --- the queue ---------------------------------------------------------------------------
     def enqueue_request(self, request):
-        # scrapy-redis's, without the `spider` argument to stats (deprecated since Scrapy 2.14)
+        # scrapy-redis's, with the filter check and the push in one script (a kill between them
+        # would lose the URL), and without `spider=` to stats (deprecated since Scrapy 2.14)
         def push():
-            if not request.dont_filter and self.df.request_seen(request):
-                self.df.log(request, self.spider)
-                return False
-            self.queue.push(request)
+            if request.dont_filter:
+                self.queue.push(request)
+            else:
+                fp = self.df.request_fingerprint(request)
+                if not self.queue.push_if_new(request, self.df.bucket_key(fp), fp):
+                    self.df.log(request, self.spider)
+                    return False
             self.stats.inc_value("scheduler/enqueued/redis")
             return True
         return bool(self._guard(push, False))
