@@ -312,6 +312,8 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
         # A resumed run does not fetch again the stories the interrupted run already wrote.
         "NEWSCRAWL_SKIP_URLS": done_urls,
     }
+    if distributed:
+        extra["FEEDS"][str(plan.part_path)]["item_filter"] = "newscrawl.distributed.pipeline.WrittenAtClaim"
     extra.update(distributed)
     if sites:
         extra["NEWSCRAWL_SITES"] = [site.to_dict() for site in sites]

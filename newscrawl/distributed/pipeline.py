@@ -9,12 +9,30 @@ import copy
 import logging
 
 from scrapy.exceptions import DropItem
+from scrapy.extensions.feedexport import ItemFilter
 
 from newscrawl.pipelines import DedupPipeline, _as_article
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 50
+
+
+class WrittenAtClaim(ItemFilter):
+    """Item filter of the export feed of `newscrawl crawl --redis`: the dedup pipeline writes a
+    story to the feed itself, right after its claim is committed in Redis (no reactor turn in
+    between, so a worker killed there cannot leave a claimed story unwritten); the feed then
+    skips it instead of writing it a second time."""
+
+    def __init__(self, feed_options=None):
+        super().__init__(feed_options)
+        self.written: set[int] = set()
+
+    def accepts(self, item) -> bool:
+        if id(item) in self.written:
+            self.written.discard(id(item))
+            return False
+        return super().accepts(item)
 
 
 class RedisDedupPipeline(DedupPipeline):
@@ -58,7 +76,22 @@ class RedisDedupPipeline(DedupPipeline):
                 raise DropItem(f"Redis lost, story not exported: {original.url}", log_level="DEBUG") from None
         else:
             raise DropItem(f"dedup state too busy, gave up after {MAX_ATTEMPTS} attempts: {original.url}")
+        if decision.exported:
+            self._write_now(article)
         return self._act(decision, article, spider)
+
+    def _write_now(self, article) -> None:
+        from scrapy.extensions.feedexport import FeedExporter
+
+        for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
+            if not isinstance(extension, FeedExporter):
+                continue
+            for slot in extension.slots:
+                if isinstance(slot.filter, WrittenAtClaim) and slot.filter.accepts(article):
+                    slot.start_exporting()
+                    slot.exporter.export_item(article)
+                    slot.itemcount += 1
+                    slot.filter.written.add(id(article))
 
     def _act(self, decision, article, spider):
         # the same outcome as DedupPipeline.process_item once the decision is made
