@@ -114,6 +114,14 @@ ADDONS = {"newscrawl.distributed.addon.DistributedCrawl": 0}
 REDIS_URL = None
 # Name of the distributed crawl: workers with the same REDIS_URL and name crawl together.
 NEWSCRAWL_CRAWL = "news"
+# Seconds between a worker's heartbeats; a worker silent longer than the timeout is dead and
+# its requests go back to the queue.
+NEWSCRAWL_REDIS_HEARTBEAT = 1.0
+NEWSCRAWL_REDIS_WORKER_TIMEOUT = 15.0
+# Sizes the Redis dedup buckets when a crawl's state is created (memory stays compact up to ~1.3x).
+NEWSCRAWL_REDIS_EXPECTED_STORIES = 1_000_000
+# This worker's name in Redis (default: host-pid-random).
+NEWSCRAWL_WORKER_ID = None
 
 EXTENSIONS = {
     "newscrawl.extensions.CrawlProgress": 500,
@@ -144,6 +152,9 @@ NEWSCRAWL_RUN_ID = None
 # --- checked before a `newscrawl crawl` starts ---------------------------------------------
 # (setting, type, lowest allowed value or None, whether the lowest value is excluded)
 CHECKED_SETTINGS = (
+    ("NEWSCRAWL_REDIS_HEARTBEAT", float, 0, True),
+    ("NEWSCRAWL_REDIS_WORKER_TIMEOUT", float, 0, True),
+    ("NEWSCRAWL_REDIS_EXPECTED_STORIES", int, 1, False),
     ("CONCURRENT_REQUESTS", int, 1, False),
     ("CONCURRENT_REQUESTS_PER_DOMAIN", int, 1, False),
     ("CONCURRENT_REQUESTS_PER_IP", int, 0, False),
