@@ -1,6 +1,7 @@
 """Extraction benchmark: our extractor beside trafilatura, same pages, same process.
 
     .venv/bin/python benchmarks/extraction.py [--eval ../shared/eval] [--sets zyte-dev,fundus-dev]
+                                              [--folds 3] [--save DIR]
 
 For every `<eval>/<set>/pages.warc.gz` it runs, page by page and alternating which goes
 first, `newscrawl.extraction.extract_article` (+ `clean_article`, as `newscrawl extract`
@@ -10,6 +11,13 @@ with `<eval>/score.py --json` and prints the metrics and the median ms/page side
 Times are wall-clock per page inside the call (medians; the "of which" rows split our
 extract_article into its stages: parse, metadata, related links, body, language); quote
 ratios, not absolute numbers.
+
+Generalisation: the eval sets are also scored fold by fold (`score.py --fold K/N`, folds split
+by site, so a fold's sites are unseen by rules written while looking at the others), and the
+"pages with body F1 < 0.5" count (a collapsed page: wrong block, pull quotes, overlay text) is
+given per set and per fold. The last table counts which body candidate our extractor chose
+(`Article.body_source`, see newscrawl/extraction/body.py). `--save DIR` keeps both prediction
+files (`DIR/<set>.ours.jsonl`, `DIR/<set>.trafilatura.jsonl`) for `score.py --per-page`.
 """
 from __future__ import annotations
 
@@ -20,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,8 +41,11 @@ METRICS = [
     ("body accuracy", ("body", "accuracy")), ("title accuracy", ("title", "accuracy")),
     ("title token-F1", ("title", "token_f1")), ("date accuracy", ("date", "accuracy")),
     ("date present", ("date", "present")), ("authors set-F1", ("authors", "set_f1")),
-    ("language accuracy", ("language", "accuracy")),
+    ("language accuracy", ("language", "accuracy")), ("pages body F1 < 0.5", ("body", "collapsed_pages")),
 ]
+FOLD_METRICS = [("body F1", ("body", "f1")), ("pages < 0.5", ("body", "collapsed_pages")),
+                ("title acc.", ("title", "accuracy")), ("authors F1", ("authors", "set_f1"))]
+BODY_SOURCES: list[str] = []  # the body candidate chosen per page (ours)
 
 
 def read_pages(warc_path: Path):
@@ -60,6 +72,7 @@ def ours(url, headers, body, fetched):
     article = clean_article(article)
     t2 = time.perf_counter()
     STAGES.append(stages)
+    BODY_SOURCES.append(getattr(article, "body_source", None) or "-")
     return article.to_dict(), (t1 - t0) * 1000, (t2 - t1) * 1000
 
 
@@ -92,13 +105,16 @@ def metric(result: dict, keys) -> str:
     section = result.get("metrics", result).get(keys[0]) if isinstance(result, dict) else None
     if not section or section.get(keys[1]) is None:
         return "-"
-    return f"{section[keys[1]]:.3f}"
+    value = section[keys[1]]
+    return str(value) if isinstance(value, int) else f"{value:.3f}"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", default=str(REPO.parent / "shared" / "eval"), help="the eval kit folder")
     parser.add_argument("--sets", default="", help="comma-separated set names (default: every set with pages.warc.gz)")
+    parser.add_argument("--folds", type=int, default=3, help="score each set also in N folds split by site (0: off)")
+    parser.add_argument("--save", default="", help="keep the prediction files in this folder")
     args = parser.parse_args(argv)
     eval_dir = Path(args.eval)
     score_py = eval_dir / "score.py"
@@ -112,6 +128,7 @@ def main(argv=None) -> int:
         times = {"ours": [], "trafilatura": []}
         clean_times = []
         STAGES.clear()
+        BODY_SOURCES.clear()
         for i, (url, headers, body, fetched) in enumerate(read_pages(eval_dir / name / "pages.warc.gz")):
             order = [("ours", ours), ("trafilatura", trafilatura_ref)]
             if i % 2:
@@ -125,6 +142,14 @@ def main(argv=None) -> int:
                     clean_times.append(clean_ms)
         truth = eval_dir / name / "truth.jsonl"
         rows[name] = {label: score(score_py, truth, preds[label]) for label in preds}
+        rows[name]["folds"] = [{label: score(score_py, truth, preds[label], "--fold", f"{k}/{args.folds}")
+                                for label in preds} for k in range(1, args.folds + 1)]
+        rows[name]["sources"] = dict(Counter(BODY_SOURCES).most_common())
+        if args.save:
+            Path(args.save).mkdir(parents=True, exist_ok=True)
+            for label in preds:
+                with open(Path(args.save) / f"{name}.{label}.jsonl", "w", encoding="utf-8") as fh:
+                    fh.writelines(json.dumps(p, ensure_ascii=False) + "\n" for p in preds[label])
         rows[name]["ms"] = {label: statistics.median(times[label]) for label in times}
         rows[name]["clean_ms"] = statistics.median(clean_times)
         rows[name]["pages"] = len(times["ours"])
@@ -153,6 +178,19 @@ def main(argv=None) -> int:
             line += f"{rows[name]['stages'].get(stage, 0.0):>18.1f}{'':>25}"
         print(line)
     print("pages: " + ", ".join(f"{n} {rows[n]['pages']}" for n in names))
+    if args.folds:
+        print(f"\nfolds (score.py --fold K/{args.folds}, split by site): ours / trafilatura")
+        head = f"{'set':<12}{'fold':>6}{'pages':>7}" + "".join(f"{m:>22}" for m, _ in FOLD_METRICS)
+        print(head)
+        print("-" * len(head))
+        for name in names:
+            for k, fold in enumerate(rows[name]["folds"], 1):
+                line = f"{name:<12}{k:>6}{fold['ours'].get('n_pages', 0):>7}"
+                for _, keys in FOLD_METRICS:
+                    line += f"{metric(fold['ours'], keys) + ' / ' + metric(fold['trafilatura'], keys):>22}"
+                print(line)
+    print("\nbody candidate chosen (ours): " + "; ".join(
+        f"{n}: " + ", ".join(f"{k} {v}" for k, v in rows[n]["sources"].items()) for n in names))
     return 0
 
 
