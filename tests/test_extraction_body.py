@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from newscrawl.extraction.body import extract_body
+from newscrawl.extraction.body import extract_body, extract_body_with_source
 from conftest import missing_eval_data
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -82,6 +82,48 @@ def test_standfirst_set_in_bold_kept_out():
     inner = f"<h1>{TITLE}</h1><p><strong>{lead}</strong></p>" + paragraphs(STORY)
     body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
     assert body == STORY
+
+
+def test_bold_first_paragraph_opening_with_a_dateline_is_the_story():
+    # the page marks no standfirst: a bold first paragraph with a dateline is the lead of the story
+    first = "WASHINGTON (AP) -- The council's vote came after a night of debate on the park's cost and size."
+    inner = f"<h1>{TITLE}</h1><p><strong>{first}</strong></p>" + paragraphs(STORY)
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    assert body == [first] + STORY
+
+
+def test_story_lines_holding_inline_links_are_kept():
+    # a markets story whose sentences link ticker symbols: precision mode drops such lines
+    linked = [
+        'Shares of <a href="/q/ACME">Acme Corporation (ACME)</a> and <a href="/q/INIT">Initech Holdings (INIT)</a> '
+        'rose after <a href="/q/GLOBEX">Globex International</a> said it would buy both.',
+        '<a href="/firm/x">Example Securities analysts</a> said <a href="/q/ACME">the Acme deal</a> valued '
+        '<a href="/q/INIT">Initech Holdings</a> at <a href="/data/pe">twenty times its earnings</a>.',
+    ]
+    texts = [STORY[0], STORY[1], linked[0], STORY[2], linked[1], STORY[3], STORY[4]]
+    inner = f"<h1>{TITLE}</h1>" + "".join(f"<div class='text-block'><div><p>{t}</p></div></div>" for t in texts)
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    plain = [lxml.html.fromstring(f"<p>{t}</p>").text_content() for t in texts]
+    assert body == plain
+
+
+def test_teaser_lines_between_story_paragraphs_stay_out():
+    teaser = 'Read more: <a href="/news/other">Council rejects the bigger river park plan of last year.</a>'
+    texts = [STORY[0], STORY[1], teaser, STORY[2], STORY[3], STORY[4]]
+    inner = f"<h1>{TITLE}</h1>" + "".join(f"<p>{t}</p>" for t in texts)
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    assert body == STORY
+
+
+def test_body_source_names_the_chosen_candidate():
+    tree = page(f"<h1>{TITLE}</h1>" + paragraphs(STORY))
+    body, source = extract_body_with_source(tree, "https://example.com/news/park", title=TITLE)
+    assert body == STORY and source == "precise"
+    profile = {"body": "article", "remove": []}
+    body, source = extract_body_with_source(tree, "https://example.com/news/park", title=TITLE, profile=profile)
+    assert body == STORY and source == "profile"
+    body, source = extract_body_with_source(page(""), "https://example.com/news/park", title=TITLE)
+    assert body == [] and source == "none"
 
 
 def test_key_points_list_above_the_story_kept_out():

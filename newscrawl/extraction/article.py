@@ -591,11 +591,14 @@ def extract_article(
     clock.lap("images")
     jsonld_body = text_of(page.ld("articleBody"))
     left_out: list[str] = []  # the standfirst the body extractor leaves out of the body
-    paragraphs = body_extractor.extract_body(tree, url, title=article.title, jsonld_body=jsonld_body,
-                                             profile=page.profile, standfirst=left_out)
+    paragraphs, body_source = body_extractor.extract_body_with_source(
+        tree, url, title=article.title, jsonld_body=jsonld_body, profile=page.profile, standfirst=left_out)
     article.body = "\n\n".join(p for p in paragraphs if p and p.strip()) or None
     if legacy and legacy.body:
         article.body = legacy.body
+        body_source = "legacy"
+    # which body candidate won (body.extract_body_with_source): an attribute, not an export field
+    article.body_source = body_source
     clock.lap("body")
     summary = find_summary(tree, article.title, article.body, text_of(page.ld("description")),
                            "\n\n".join(left_out) or None)

@@ -52,8 +52,13 @@ _PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 
 # precision mode first; the balanced mode when the precision output is below this share of
 # the page's running text, kept when it is this many times longer
-_FALLBACK_SHARE = 0.25
-_FALLBACK_GAIN = 2.0
+# a second (generic, balanced-mode) run when the precise body is below this share of the page's
+# running text; the generic body wins when it is this many times longer
+_SECOND_SHARE = 0.5
+_GENERIC_GAIN = 2.0
+# at most this many generic blocks are put back between two consecutive precise ones
+_MAX_GAP = 3
+ALWAYS_SECOND_OPINION = bool(__import__("os").environ.get("NC_ALWAYS"))  # experiment only
 
 
 @dataclass
@@ -325,6 +330,12 @@ def _source_element(tree: HtmlElement, text: str) -> Optional[HtmlElement]:
     return None
 
 
+# "دمشق، سوريا (CNN) --", "WASHINGTON (AP) —", "BERLIN -- ": a story's first paragraph opens
+# with a dateline, a standfirst does not (some sites set that first paragraph in bold)
+_DATELINE = re.compile(r"^[^\W\d][^\s.!?()]*(?:[\s,،][^\s.!?()]+){0,3}\s*"
+                       r"(?:\([^()]{1,30}\)\s*(?:--|[-–—:])?|\s(?:--|[-–—]))\s", re.U)
+
+
 def _is_bold_paragraph(elem: HtmlElement) -> bool:
     """A paragraph set entirely in bold: how many sites mark their standfirst."""
     if elem.tag != "p":
@@ -347,7 +358,7 @@ def _lead_container(tree: HtmlElement, block: Block, desc_shingles: set, total: 
         return (elem if elem is not None else etree.Element("p")), True
     if elem is None:
         return None, False
-    if _is_bold_paragraph(elem):
+    if _is_bold_paragraph(elem) and not _DATELINE.match(block.text):
         return elem, True
     chain = [elem] + [a for _, a in zip(range(3), elem.iterancestors())]
     for e in chain:
@@ -400,6 +411,11 @@ def _is_title_like(block: Block, title_set: set) -> bool:
     return common / len(set(toks)) >= 0.7 and common / len(title_set) >= 0.7
 
 
+class _Kept(list):
+    """Blocks kept by _drop_boilerplate, with the standfirst it left out (`.standfirst`)."""
+    standfirst: list = []
+
+
 _HEAD_ZONE = 4  # blocks from the top where headline, kicker, date and standfirst lines sit
 
 
@@ -407,6 +423,7 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
                       standfirst: Optional[list] = None) -> list[Block]:
     title_key = _tokens(title) if title else None
     kept: list[Block] = []
+    dropped_lead: list[str] = []
     for block in blocks:
         if not block.toks:
             continue
@@ -440,13 +457,16 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
                 kept = kept[1:]
             if standfirst is not None:
                 standfirst.extend(left_out)  # the caller keeps it as the summary
+            dropped_lead = left_out
     # a list before any paragraph: the key points box above the story
     lead_items = 0
     while lead_items < len(kept) and kept[lead_items].kind == "item":
         lead_items += 1
     if lead_items and len(kept) - lead_items >= 3:
         kept = kept[lead_items:]
-    return kept
+    result = _Kept(kept)
+    result.standfirst = dropped_lead
+    return result
 
 
 _MARKUP_LINE = re.compile(r"^(\+\+\+|\{:|\[#|<\w+[ >/])")
@@ -462,15 +482,16 @@ def _jsonld_paragraphs(jsonld_body: str) -> list[str]:
     return out
 
 
-def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> list[str]:
-    """Use JSON-LD articleBody as a second opinion on the candidate paragraphs."""
+def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> tuple[list[str], bool]:
+    """Use JSON-LD articleBody as a second opinion on the candidate paragraphs; True when
+    the articleBody replaced them."""
     paras = [b.text for b in blocks]
     if not jsonld_body or len(_tokens(jsonld_body)) < 50 or not paras:
-        return paras
+        return paras, False
     ref = _shingles(jsonld_body)
     cand = _shingles("\n".join(paras))
     if not cand or not ref:
-        return paras
+        return paras, False
     inter = len(cand & ref)
     cand_in_ref = inter / len(cand)  # how much of the candidate the articleBody has
     ref_in_cand = inter / len(ref)  # how much of the articleBody the candidate has
@@ -480,11 +501,11 @@ def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> list[s
         inside = [_share_in(p, ref) >= 0.5 for p in paras]
         kept = [p for i, p in enumerate(paras)
                 if inside[i] or (blocks[i].kind == "head" and any(inside[:i]) and any(inside[i + 1:i + 3]))]
-        return kept or paras
+        return kept or paras, False
     if cand_in_ref >= 0.95 and ref_in_cand < 0.8:
         # the candidate is a clearly shorter part of the articleBody: take the articleBody
-        return _jsonld_paragraphs(jsonld_body)
-    return paras
+        return _jsonld_paragraphs(jsonld_body), True
+    return paras, False
 
 
 # --------------------------------------------------------------------------- profile
@@ -624,20 +645,169 @@ def _paragraph_blocks(tree: HtmlElement) -> list[Block]:
     return blocks
 
 
-def _candidate_blocks(tree: HtmlElement, prune: list[str]) -> list[Block]:
-    """trafilatura in precision mode (less boilerplate); when that returns only a small part
-    of the page's running text, the balanced mode too, kept when clearly longer."""
-    prune = [_STRIP_XPATH, *prune]
-    blocks = _trafilatura_blocks(tree, prune, precision=True)
+def _key(block: Block) -> str:
+    return " ".join(block.toks)
+
+
+def _fill_gaps(main: list[Block], other: list[Block]) -> tuple[list[Block], int]:
+    """`main` with the blocks `other` has between two of main's consecutive blocks added in
+    place (precision mode drops story lines for the links they hold: ticker symbols, "both
+    applied to Nato in May 2022"). Only short gaps inside the story span are filled; blocks
+    before main's first or after its last line are not (that is where boilerplate sits)."""
+    index: dict[str, int] = {}
+    for i, block in enumerate(other):
+        index.setdefault(_key(block), i)
+    out: list[Block] = []
+    added = 0
+    prev = None
+    for block in main:
+        pos = index.get(_key(block))
+        if pos is not None and prev is not None and 1 < pos - prev <= 1 + _MAX_GAP:
+            gap = other[prev + 1:pos]
+            if all(_key(g) not in index or index[_key(g)] > prev for g in gap):
+                for g in gap:
+                    if g.kind in ("p", "quote", "other") and len(g.toks) >= 5:
+                        out.append(g)
+                        added += 1
+        out.append(block)
+        if pos is not None:
+            prev = pos
+    return out, added
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？؟…][\"'”’»)\]]*$")
+_LABEL_LINK = re.compile(r"^\W*(?:\S+\s+){0,3}\S+:\s")
+_GAP_OUTSIDE = {"aside", "figure", "figcaption", "nav", "footer", "header", "form", "blockquote", "li", "table"}
+
+
+def _fill_dom_gaps(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], int]:
+    """Story paragraphs precision mode dropped for the links they hold ("Having been neutral
+    for decades, <a>both applied to Nato in May 2022</a>, ..."), put back from the page:
+    the <p> elements standing between two consecutive extracted paragraphs in the page's
+    order (at most _MAX_GAP of them), outside asides, figures and lists. One pass over the
+    page's <p> elements, no second extraction run."""
+    if len(blocks) < 2:
+        return blocks, 0
+    paragraphs: list[HtmlElement] = list(tree.iter("p"))
+    if len(paragraphs) > 3000:
+        return blocks, 0
+    position: dict[str, int] = {}
+    keys: list[str] = []
+    for i, elem in enumerate(paragraphs):
+        key = " ".join(_tokens(elem.text_content()))
+        keys.append(key)
+        if key:
+            position.setdefault(key, i)
+    out: list[Block] = []
+    added = 0
+    prev = None
+    for block in blocks:
+        pos = position.get(_key(block)) if block.kind == "p" else None
+        if pos is not None and prev is not None and 1 < pos - prev <= 1 + _MAX_GAP:
+            for elem, key in zip(paragraphs[prev + 1:pos], keys[prev + 1:pos]):
+                if len(key.split()) < 5 or any(a.tag in _GAP_OUTSIDE for a in elem.iterancestors()):
+                    continue
+                text = _norm(_CONTROL.sub("", elem.text_content()))
+                linked = sum(len(_norm(a.text_content())) for a in elem.iter("a"))
+                if not 0 < linked < 0.95 * len(text) or len(key.split()) < 8 or not _SENTENCE_END.search(text):
+                    continue  # dropped for another reason than the links it holds, or not a sentence
+                if _LABEL_LINK.match(text):
+                    continue  # "Read more: <a>…</a>", "On Example.com: <a>…</a>": a teaser
+                out.append(Block("p", text, linked / len(text)))
+                added += 1
+        out.append(block)
+        if pos is not None:
+            prev = pos
+        elif block.kind == "p":
+            prev = None  # a paragraph not found in the page: no gap is known across it
+    return out, added
+
+
+def _links(blocks: list[Block]) -> float:
+    total = _text_len(blocks)
+    return sum(b.link_share * len(b.text) for b in blocks) / total if total else 0.0
+
+
+def _cover(part: list[Block], whole: list[Block]) -> float:
+    """Share of `part`'s shingles found in `whole`."""
+    a = _shingles("\n".join(b.text for b in part))
+    if not a:
+        return 0.0
+    return len(a & _shingles("\n".join(b.text for b in whole))) / len(a)
+
+
+def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[str]) -> bool:
+    """Cheap signs that precision mode may have missed the story: little of the page's
+    running text, few paragraphs, or an articleBody it covers only in part."""
     size = _text_len(blocks)
+    paragraphs = sum(1 for b in blocks if b.kind in ("p", "quote") and len(b.toks) >= 8)
+    if size < _SECOND_SHARE * mass or paragraphs < 3 or size < 500:
+        return True
+    if sum(len(b.text) for b in blocks if b.kind == "quote") > 0.5 * size:
+        return True  # mostly quotes: perhaps only a long story's pull quotes
+    if jsonld_body and len(_tokens(jsonld_body)) >= 50:
+        ref = _shingles(jsonld_body)
+        if ref and len(ref & _shingles("\n".join(b.text for b in blocks))) / len(ref) < 0.8:
+            return True
+    return False
+
+
+def _choose(precise: list[Block], generic: list[Block]) -> tuple[list[Block], str]:
+    """Precision mode's body, or the generic one when precision mode clearly lost the story:
+    the generic body is much longer and either holds the precise one (a story cut to a few
+    lines) or shares little with it (an overlay's or a pull quote's words taken instead),
+    and is not a page of links."""
+    p_len, g_len = _text_len(precise), _text_len(generic)
+    if not precise:
+        return generic, "generic"
+    if g_len >= _GENERIC_GAIN * p_len and _links(generic) < 0.3:
+        return generic, "generic"
+    return precise, "precise"
+
+
+def extract_body_with_source(
+    tree: HtmlElement,
+    url: str,
+    title: Optional[str] = None,
+    jsonld_body: Optional[str] = None,
+    profile: Optional[Mapping[str, Any]] = None,
+    standfirst: Optional[list] = None,
+) -> tuple[list[str], str]:
+    """The story's paragraphs and the name of the candidate they come from:
+    ``profile`` (the site profile's selectors), ``precise`` (trafilatura's precision mode on
+    the pruned tree, gaps filled from the generic run when one was made), ``generic``
+    (trafilatura's balanced mode, the plain generic extraction, chosen when the precise body
+    is much shorter), ``jsonld`` (articleBody, when the others are a clearly shorter part of
+    it), ``paragraphs`` (the page's longer <p> elements, when trafilatura refuses the page),
+    or ``none``."""
+    if profile and profile.get("body"):
+        paras = _light_filter(_from_profile(tree, profile), title)
+        if paras:
+            return paras, "profile"
+    prune = [_STRIP_XPATH, *_prune_list(profile)]
+    precise_raw = _trafilatura_blocks(tree, prune, precision=True)
     mass = _paragraph_mass(tree)
-    if size < _FALLBACK_SHARE * mass:
-        balanced = _trafilatura_blocks(tree, prune, precision=False)
-        if _text_len(balanced) > _FALLBACK_GAIN * size:
-            blocks = balanced
+    source = "precise"
+    if ALWAYS_SECOND_OPINION or _needs_second_opinion(precise_raw, mass, jsonld_body):
+        generic_raw = _trafilatura_blocks(tree, prune, precision=False)
+        filled, added = _fill_gaps(precise_raw, generic_raw)
+        filled, more = _fill_dom_gaps(tree, filled)
+        precise = _drop_boilerplate(filled, title, tree)
+        generic = _drop_boilerplate(generic_raw, title, tree)
+        blocks, source = _choose(precise, generic)
+    else:
+        filled, added = _fill_dom_gaps(tree, precise_raw)
+        blocks = _drop_boilerplate(filled, title, tree)
     if not blocks and mass:
-        blocks = _paragraph_blocks(tree)
-    return blocks
+        blocks, source = _drop_boilerplate(_paragraph_blocks(tree), title, tree), "paragraphs"
+    if standfirst is not None:
+        standfirst.extend(getattr(blocks, "standfirst", ()))  # the chosen candidate's standfirst
+    paras, from_jsonld = _reconcile_jsonld(blocks, jsonld_body)
+    if from_jsonld:
+        source = "jsonld"
+    if not paras and jsonld_body:
+        paras, source = _jsonld_paragraphs(jsonld_body), "jsonld"
+    return paras, (source if paras else "none")
 
 
 def extract_body(
@@ -649,13 +819,4 @@ def extract_body(
     standfirst: Optional[list] = None,
 ) -> list[str]:
     """`standfirst`: when a list is given, the standfirst left out of the body is added to it."""
-    if profile and profile.get("body"):
-        paras = _light_filter(_from_profile(tree, profile), title)
-        if paras:
-            return paras
-    blocks = _candidate_blocks(tree, _prune_list(profile))
-    blocks = _drop_boilerplate(blocks, title, tree, standfirst)
-    paras = _reconcile_jsonld(blocks, jsonld_body)
-    if not paras and jsonld_body:
-        paras = _jsonld_paragraphs(jsonld_body)
-    return paras
+    return extract_body_with_source(tree, url, title, jsonld_body, profile, standfirst)[0]
