@@ -59,12 +59,14 @@ def test_body_is_exactly_the_news_paragraphs(cleaned):
     assert cleaned[0].body.split("\n\n") == _news_paragraphs()
 
 
-def test_authors_from_the_byline(cleaned):
-    assert cleaned[0].authors == ["وكالة عربي اليوم الإخبارية"]
+def test_agency_byline_is_no_author_but_credit(cleaned):
+    # "إعداد: وكالة عربي اليوم الإخبارية": an agency, not a person
+    assert cleaned[0].authors == []
+    assert cleaned[0].credit.split("; ")[0] == "وكالة عربي اليوم الإخبارية"
 
 
 def test_credit_line_moved_to_credit(cleaned):
-    assert cleaned[0].credit == "عربي اليوم + وكالات"
+    assert cleaned[0].credit == "وكالة عربي اليوم الإخبارية; عربي اليوم + وكالات"
 
 
 def test_read_also_links_in_related_urls(cleaned, seed_page):

@@ -1,6 +1,6 @@
 import pytest
 
-from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, split_names
+from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, people_and_organisations, split_names
 
 
 @pytest.mark.parametrize("text, names", [
@@ -50,3 +50,20 @@ def test_site_name_detection():
     assert is_site_name("n-tv NACHRICHTEN", sites)
     assert is_site_name("mdr.de", [])
     assert not is_site_name("Seb Dumitru", sites)
+
+
+@pytest.mark.parametrize("names, sites, people, orgs", [
+    (["Jane Doe", "AFP"], [], ["Jane Doe"], ["AFP"]),
+    (["وكالة عربي اليوم الإخبارية"], ["عربي اليوم"], [], ["وكالة عربي اليوم الإخبارية"]),
+    (["Sign In", "Sign Up", "Developed By Example Studio"], [], [], []),
+    (["Associated Press in Valencia"], [], [], ["Associated Press in Valencia"]),
+    (["The Example Magazine", "Tom Press", "Anna Post"], ["example"], ["Tom Press", "Anna Post"], ["The Example Magazine"]),
+    (["Agencia EFE", "María R. Sahuquillo"], ["elpais"], ["María R. Sahuquillo"], ["Agencia EFE"]),
+    (["example.com"], [], [], ["example.com"]),
+])
+def test_people_and_organisations(names, sites, people, orgs):
+    assert people_and_organisations(names, sites) == (people, orgs)
+
+
+def test_sign_in_sign_up_byline_gives_no_author():
+    assert people_and_organisations(split_names("Sign In / Sign Up"), []) == ([], [])

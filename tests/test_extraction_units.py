@@ -118,6 +118,27 @@ def test_site_name_is_never_the_title():
     assert extract_article(logo, "https://coastline-post.example/a").title == "Pier vote tonight"
 
 
+def test_authors_are_people_and_organisations_go_to_credit():
+    fetched = datetime(2024, 2, 1, tzinfo=timezone.utc)
+    html = """<html><head><meta property="og:site_name" content="Coastline Post">
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier vote tonight",
+      "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Organization", "name": "Reuters"},
+                 {"@type": "NewsMediaOrganization", "name": "Coastline Post"}]}</script>
+    </head><body><h1>Pier vote tonight</h1></body></html>"""
+    article = extract_article(html, "https://coastline.example/a", fetched_at=fetched)
+    assert article.authors == ["Jane Doe"]
+    assert article.credit == "Reuters"  # the site's own name is the source, not a credit
+    only_site = """<html><head><meta property="og:site_name" content="Coastline Post">
+    <meta name="author" content="Coastline Post"></head><body><h1>Pier vote tonight</h1>
+    <div class="byline">Sign In / Sign Up</div></body></html>"""
+    article = extract_article(only_site, "https://coastline.example/a", fetched_at=fetched)
+    assert article.authors == [] and article.credit is None
+    agency = """<html><head></head><body><h1>Pier vote tonight</h1>
+    <p class="byline">By Jane Doe and Tom Roe, AFP</p></body></html>"""
+    article = extract_article(agency, "https://coastline.example/a", fetched_at=fetched)
+    assert article.authors == ["Jane Doe", "Tom Roe"] and article.credit == "AFP"
+
+
 def test_jsonld_graph_arrays_and_broken_json():
     html = """<html><head>
     <script type="application/ld+json">[{"@type": "WebSite", "name": "S"},

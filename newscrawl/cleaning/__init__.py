@@ -14,6 +14,7 @@ from newscrawl.cleaning.lexicon import FoldedLine, compiled_rules, default_lexic
 from newscrawl.cleaning.lines import CleanResult, byline_names, clean_paragraphs
 from newscrawl.cleaning.text import normalize_text
 from newscrawl.cleaning.title import clean_title
+from newscrawl.extraction.authors import _compact, people_and_organisations
 from newscrawl.items import Article
 
 __all__ = ["clean_article", "clean_title", "clean_paragraphs", "clean_authors", "normalize_text",
@@ -59,11 +60,16 @@ def _clean(article: Article, counts: Counter) -> Article:
     if isinstance(article.body, str):
         result = clean_paragraphs([article.body], article.language, counts, title=article.title)
         article.body = "\n\n".join(result.paragraphs) or None
-        if result.credits:
-            previous = article.credit.split("; ") if article.credit else []
-            article.credit = "; ".join(_unique(previous + result.credits))
+        credits = list(result.credits)
         if result.bylines and not article.authors:
-            article.authors = _unique(name for names in result.bylines for name in names)
+            # authors are people: an agency named in the byline goes to credit
+            people, orgs = people_and_organisations((n for names in result.bylines for n in names),
+                                                    [article.source or "", article.domain or ""])
+            article.authors = _unique(people)
+            credits = [o for o in orgs if _compact(o) not in {_compact(article.source or ""), _compact(article.domain or "")}] + credits
+        if credits:
+            previous = article.credit.split("; ") if article.credit else []
+            article.credit = "; ".join(_unique(previous + credits))
     if article.credit:
         article.credit = normalize_text(article.credit, multiline=False) or None
     # the standfirst and captions: normalised like the title, nothing removed from them

@@ -39,7 +39,8 @@ STORIES = [
         "title": SEED_TITLE,
         "date": "2020-08-21T10:00:00+03:00",
         "visible_date": "الجمعة 21 أغسطس 2020 - 10:00 صباحاً",
-        "authors": [AGENCY],
+        "authors": [],
+        "byline": [AGENCY],  # an agency, not a person: credit, not authors
         "section": POLITICS,
         "date_style": "meta",
         "reachable_via": "listing",
@@ -102,7 +103,8 @@ STORIES = [
         "title": "السودان: جولة جديدة من المفاوضات حول سد النهضة الأسبوع المقبل",
         "date": "2020-08-21T19:30:00+03:00",
         "visible_date": "الجمعة 21 أغسطس 2020",
-        "authors": [AGENCY],
+        "authors": [],
+        "byline": [AGENCY],  # an agency, not a person: credit, not authors
         "section": POLITICS,
         "date_style": "meta",
         "reachable_via": "sitemap",
@@ -170,7 +172,8 @@ STORIES = [
         "title": "البنك المركزي الأردني يبقي أسعار الفائدة دون تغيير",
         "date": "2020-08-20T14:05:00+03:00",
         "visible_date": "منذ ساعتين",
-        "authors": [AGENCY],
+        "authors": [],
+        "byline": [AGENCY],  # an agency, not a person: credit, not authors
         "section": ECONOMY,
         "date_style": "relative",
         "reachable_via": "listing",
@@ -341,7 +344,7 @@ def story_page(s: dict) -> str:
         paras = s["paragraphs"]
         lead = f'<p class="lead">{escape(paras[0])}</p>'
         body = "\n          ".join(f"<p>{escape(p)}</p>" for p in paras[1:])
-        author_line = f'<span class="author">بقلم: {escape(", ".join(s["authors"]))}</span>'
+        author_line = f'<span class="author">بقلم: {escape(", ".join(s.get("byline") or s["authors"]))}</span>'
         description = paras[0]
     main = f"""    <main class="content" id="main">
       <nav class="breadcrumbs"><a href="/">الرئيسية</a> » <a href="/section/{section_slug}/">{section_name}</a></nav>

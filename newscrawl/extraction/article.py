@@ -378,57 +378,65 @@ def _byline_authors(page: Page) -> list[str]:
     return []
 
 
-def extract_authors(page: Page) -> list[str]:
-    names: list[str] = []
-    for el in page.profile_elements("authors"):
-        names.extend(author_rules.split_names(_text(el)))
-    if names:
-        return author_rules.dedupe(names)
+def extract_authors(page: Page) -> tuple[list[str], list[str]]:
+    """(people, organisations) named as the story's authors. Authors are people: JSON-LD
+    Organization entries, the site's own names (og:site_name, publisher, domain), news
+    agencies and names made with an organisation word go to the second list (the caller
+    puts them in `credit`), UI strings caught with a byline are dropped."""
     sites = _site_names(page)
-    weak: list[str] = []  # the publisher named as author: used only when nothing better exists
+    orgs: list[str] = []
 
-    def strong(found: list[str]) -> list[str]:
-        good = [n for n in found if not author_rules.is_site_name(n, sites)]
-        if not good:
-            weak.extend(found)
-        return good
+    def people(found: list[str]) -> list[str]:
+        persons, organisations = author_rules.people_and_organisations(found, sites)
+        orgs.extend(organisations)
+        return author_rules.dedupe(persons)
 
+    def result(names: list[str]) -> tuple[list[str], list[str]]:
+        return names, author_rules.dedupe(orgs)
+
+    names = people([n for el in page.profile_elements("authors") for n in author_rules.split_names(_text(el))])
+    if names:
+        return result(names)
     if page.article_ld:
         for key in ("author", "creator"):
             value = page.article_ld.get(key)
             if value:
-                # The article's own author list is taken as given, organisations included.
-                found, _orgs = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
-                if found:
-                    people = [n for n in found if not author_rules.is_domain_like(n)]
-                    names = people or found
+                found, ld_orgs = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
+                orgs.extend(o for o in ld_orgs if not author_rules.is_ui_string(o))
+                names = people([n for n in found if n not in ld_orgs])
+                if names or found:
                     break
     if names:
-        return author_rules.dedupe(names)
+        return result(names)
     for key in AUTHOR_META:
         found = []
         for value in page.data.all(key):
             if value.startswith(("http://", "https://", "/")):
                 continue
             parts = author_rules.split_names(value)
-            if any(author_rules.is_site_name(p, sites) for p in parts) or re.search(r"\w\.[a-z]{2,4}\b", value):
-                weak.extend(parts[:1])  # "mdr.de", "hessenschau.de, Frankfurt, Germany": the publisher
+            if re.search(r"\w\.[a-z]{2,4}\b", value):
+                orgs.extend(parts[:1])  # "mdr.de", "hessenschau.de, Frankfurt, Germany": the publisher
                 continue
             found.extend(parts)
-        names = strong(found)
+        names = people(found)
         if names:
-            return author_rules.dedupe(names)
-    names = strong(_microdata_authors(page))
+            return result(names)
+    names = people(_microdata_authors(page))
     if names:
-        return author_rules.dedupe(names)
-    if weak and not author_rules.is_domain_like(weak[0]):
-        return author_rules.dedupe(weak)  # the publisher named in the markup beats a guess from the page
-    # A visible byline is what readers see: taken as written, the publisher's own agency included.
-    names = _byline_authors(page)
+        return result(names)
+    # A visible byline is what readers see
+    names = people(_byline_authors(page))
     if not names and page.language_hint in ("ar", None):
-        names = _arabic_byline(page)
-    people = [n for n in names if not author_rules.is_site_name(n, sites)]
-    return author_rules.dedupe(people or names or weak)
+        names = people(_arabic_byline(page))
+    return result(names)
+
+
+def credit_from_organisations(orgs: list[str], page_sites: list[str]) -> Optional[str]:
+    """The organisations named as authors, for `credit`: not the site's own name given alone
+    (that is the story's `source`), nor a domain."""
+    keys = {re.sub(r"[\W_]+", "", n) for n in page_sites}
+    kept = [o for o in orgs if re.sub(r"[\W_]+", "", _fold(o)) not in keys and not author_rules.is_domain_like(o)]
+    return "; ".join(author_rules.dedupe(kept)) or None
 
 
 def _arabic_byline(page: Page) -> list[str]:
@@ -575,7 +583,8 @@ def extract_article(
     article.title = extract_title(page)
     article.date, article.date_modified = extract_dates(page)
     article.date_source = page.date_source if article.date else None
-    article.authors = extract_authors(page)
+    article.authors, organisations = extract_authors(page)
+    article.credit = credit_from_organisations(organisations, _site_names(page))
     article.source = extract_source(page, domain)
     article.section = extract_section(page)
     article.tags = extract_tags(page)

@@ -24,6 +24,58 @@ def _lexicon() -> dict:
                 re.escape(a) for a in sorted(data.get("agencies", []), key=len, reverse=True)))}
 
 
+@lru_cache(maxsize=1)
+def _organisations() -> dict:
+    with resources.files("newscrawl.extraction").joinpath("data/organisations.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+
+    def words_re(words: Iterable[str]) -> re.Pattern:
+        alts = sorted((re.escape(w.casefold()) for w in words), key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:%s)(?!\w)" % "|".join(alts))
+
+    ui = [w for w in data["ui_strings"]]
+    agencies = sorted((re.escape(a) for a in data["agencies"]), key=len, reverse=True)
+    return {"agencies": {_compact(a) for a in data["agencies"]},
+            # "Associated Press in Valencia", "Reuters and AFP"
+            "agency_phrase": re.compile(r"^(?:%s)\s+(?:in|and|und|et|y|with|from)\b" % "|".join(agencies), re.I),
+            "org_words": words_re(data["organisation_words"]),
+            "ui_phrases": words_re(w for w in ui if " " in w),
+            "ui_words": {_compact(w) for w in ui}}
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).casefold())
+
+
+def is_ui_string(name: str) -> bool:
+    """Interface text caught with a byline: "Sign In", "Developed By Example Studio"."""
+    org = _organisations()
+    return _compact(name) in org["ui_words"] or bool(org["ui_phrases"].search(name.casefold()))
+
+
+def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
+    """A news agency, the site itself (og:site_name, publisher, domain) or a name made with an
+    organisation word ("Agencia EFE", "وكالة عربي اليوم الإخبارية", "MDR SACHSEN-ANHALT")."""
+    org = _organisations()
+    if _compact(name) in org["agencies"] or is_domain_like(name) or org["agency_phrase"].match(name):
+        return True
+    if org["org_words"].search(unicodedata.normalize("NFKC", name).casefold()):
+        return True
+    return is_site_name(name, site_names)
+
+
+def people_and_organisations(names: Iterable[str], site_names: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """Split candidate author names into people and organisations; UI strings are dropped."""
+    site_names = list(site_names)
+    people: list[str] = []
+    orgs: list[str] = []
+    for name in names:
+        if not name or is_ui_string(name):
+            continue
+        (orgs if is_organisation(name, site_names) else people).append(name)
+    return people, orgs
+
+
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
