@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from newscrawl.cleaning import clean_article
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.article import parse_html, strip_site_suffix
 from newscrawl.extraction.decode import decode_html
@@ -104,6 +105,20 @@ def test_site_suffix_stripping():
     assert strip_site_suffix("Coastline Post - Pier vote", sites) == "Pier vote"
     assert strip_site_suffix("Pier vote | Local | Coastline Post | 28.04.2023", sites) == "Pier vote | Local"
     assert strip_site_suffix("Israel: what next - analysis", sites) == "Israel: what next - analysis"
+
+
+def test_title_keeps_every_character_of_the_headline():
+    fetched = datetime(2024, 2, 1, tzinfo=timezone.utc)
+    ja = """<html><head><meta property="og:title" content="南海トラフ、一時調査\u3000巨大地震、基準達せず">
+    </head><body></body></html>"""
+    article = clean_article(extract_article(ja, "https://news.example.jp/a", fetched_at=fetched))
+    assert article.title == "南海トラフ、一時調査\u3000巨大地震、基準達せず"
+    fr = """<html><head><meta property="og:site_name" content="Le Quotidien">
+    <meta property="og:title" content="Sophie Binet met en garde sur la « gravité de la situation »"></head></html>"""
+    article = clean_article(extract_article(fr, "https://lequotidien.example/a", fetched_at=fetched))
+    assert article.title == "Sophie Binet met en garde sur la « gravité de la situation »"
+    byline = """<html><head><title>Pier vote tonight | Coastline Post | by Jane Doe</title></head><body></body></html>"""
+    assert extract_article(byline, "https://coastline-post.example/a").title == "Pier vote tonight"
 
 
 def test_site_name_is_never_the_title():

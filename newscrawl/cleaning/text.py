@@ -33,6 +33,9 @@ _CONTROLS = re.compile("[\u0000-\u0008\u000e-\u001b\u007f-\u0084\u0086-\u009f]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u000b\u000c\u001c\u001d\u001e\u0085\u2028]")
 # Horizontal white space, NBSP and the other Unicode spaces included (not "\n").
 _SPACES = re.compile(r"[^\S\n]+")
+# one-line text (titles, names): white space collapsed, but U+3000 (ideographic space) is a
+# character of CJK headlines ("南海トラフ、一時調査\u3000巨大地震") and stays
+_LINE_SPACES = re.compile(r"[^\S\u3000]+")
 # Only entities with their closing ";" are decoded: "AT&T" or "&para" in prose stay as they are.
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 # Arabic presentation forms (contextual glyph codes some sites still emit): NFKC maps them
@@ -76,7 +79,7 @@ def _normalize_once(text: str, multiline: bool) -> str:
     text = text.replace("\u2029", "\n\n")
     text = _LINE_BREAKS.sub("\n", text)
     if not multiline:
-        return " ".join(text.split())
+        return _LINE_SPACES.sub(" ", text).strip()
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     # Keep paragraph breaks (one blank line), drop runs of blank lines and edge blanks.
     out: list[str] = []

@@ -60,6 +60,10 @@ SOCIAL_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
                   "twitter:site")
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/~]|::)\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
+# a title quoting with « »: the guillemets are quote marks there, not separators
+TITLE_SEPARATORS_QUOTING = re.compile(r"\s+(?:[|\-–—:·•/~]|::)\s+|\s+[|·•]\s*|\s*[|·•]\s+")
+# " | by Jane Doe": the byline some sites add to their <title> after the site's name
+_TITLE_BYLINE = re.compile(r"^(?:by|von|par|por|di|av|door)\s+\S+(?:\s+\S+){0,3}$", re.I)
 BYLINE_XPATH = etree.XPath(
     "//*[@rel='author' or contains(@class,'author') or contains(@class,'byline') or contains(@class,'Author')"
     " or contains(@class,'Byline') or contains(@id,'author') or contains(@id,'byline')]"
@@ -87,8 +91,15 @@ def _fold(text: Optional[str]) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
 
 
+_LINE_SPACES = re.compile(r"[^\S\u3000]+")  # U+3000 (ideographic space) belongs to CJK headlines
+
+
+def _one_line(text: str) -> str:
+    return _LINE_SPACES.sub(" ", text).strip()
+
+
 def _text(el: HtmlElement) -> str:
-    return " ".join(el.text_content().split())
+    return _one_line(el.text_content())
 
 
 class Page:
@@ -149,26 +160,34 @@ def _site_names(page: Page) -> list[str]:
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
     """'Headline | Site' -> 'Headline' when one end is the site's name (or its domain)."""
-    parts = TITLE_SEPARATORS.split(title)
+    separators = TITLE_SEPARATORS_QUOTING if "«" in title and "»" in title else TITLE_SEPARATORS
+    parts = separators.split(title)
     if len(parts) < 2:
         return title
     compact_names = {re.sub(r"[\W_]+", "", n) for n in site_names if n}
+
+    at_end = True
 
     def is_site(part: str) -> bool:
         folded = _fold(part)
         compact = re.sub(r"[\W_]+", "", folded)
         if not compact or _DATE_PART.match(part):
             return True
+        if at_end and _TITLE_BYLINE.match(part.strip()) and len(parts) > 2:
+            return True
         return any(compact == n or (len(n) >= 4 and (n in compact or compact in n) and len(compact) <= len(n) + 12)
                    for n in compact_names)
 
-    seps = TITLE_SEPARATORS.findall(title)
+    seps = separators.findall(title)
     changed = True
     while changed and len(parts) > 1:
         changed = False
+        at_end = True
         if is_site(parts[-1]):
             parts, seps, changed = parts[:-1], seps[:-1], True
-        elif is_site(parts[0]):
+            continue
+        at_end = False
+        if is_site(parts[0]):
             parts, seps, changed = parts[1:], seps[1:], True
     out = parts[0]
     for sep, part in zip(seps, parts[1:]):
@@ -192,7 +211,7 @@ def _heading_text(h1: HtmlElement) -> str:
             parts.append(node.text)
         if node is not h1 and node.tail:
             parts.append(node.tail)
-    text = " ".join(" ".join(parts).split())
+    text = _one_line(" ".join(parts))
     return text.strip(" -–—|:")
 
 
@@ -220,7 +239,7 @@ def extract_title(page: Page) -> Optional[str]:
     def clean(value: Optional[str]) -> Optional[str]:
         if not value:
             return None
-        value = strip_site_suffix(" ".join(html_lib.unescape(value).split()), sites)
+        value = strip_site_suffix(_one_line(html_lib.unescape(value)), sites)
         if not value or re.sub(r"[\W_]+", "", _fold(value)) in site_keys:
             return None  # the site's own name given as the title (a template default)
         return value
