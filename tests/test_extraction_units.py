@@ -51,6 +51,22 @@ def test_profile_matching_by_domain_then_by_markup():
     assert find_profile("https://other.org/a", {}, ()) is None
 
 
+def test_profile_drop_lines_are_that_sites_only():
+    with pytest.raises(ProfileError):
+        load_profile_text('name = "x"\ndomains = ["x.com"]\ndrop_lines = ["(unclosed"]')
+    profile = load_profile_text('name = "Gazette"\ndomains = ["gazette.example"]\nhint_only = true\n'
+                                "drop_lines = ['found a mistake\\? tell us\\.']")
+    story = " ".join(["The council voted on Tuesday to expand the river park by twelve hectares."] * 3)
+    html = f"""<html><head><meta property="og:site_name" content="The Gazette"></head><body><article>
+    <h1>Park vote</h1><p>{story}</p><p>{story} Again.</p><p>{story} Once more.</p>
+    <p>Found a mistake? Tell us.</p></article></body></html>"""
+    fetched = datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc)
+    own = extract_article(html, "https://gazette.example/a", fetched_at=fetched, profiles=(profile,))
+    other = extract_article(html, "https://other.example/a", fetched_at=fetched, profiles=(profile,))
+    assert "Found a mistake" not in own.body and "Found a mistake" in other.body
+    assert own.source == "The Gazette"  # hint_only: the page's own name stays the source
+
+
 def test_profile_drives_the_fields():
     profile = load_profile_text(PROFILE)
     fetched = datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc)

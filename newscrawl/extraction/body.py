@@ -780,8 +780,11 @@ def extract_body_with_source(
     is much shorter), ``jsonld`` (articleBody, when the others are a clearly shorter part of
     it), ``paragraphs`` (the page's longer <p> elements, when trafilatura refuses the page),
     or ``none``."""
+    site_lines = (profile or {}).get("drop_lines_re")
     if profile and profile.get("body"):
         paras = _light_filter(_from_profile(tree, profile), title)
+        if site_lines is not None:
+            paras = [p for p in paras if not (len(p) <= 400 and site_lines.fullmatch(p))]
         if paras:
             return paras, "profile"
     prune = [_STRIP_XPATH, *_prune_list(profile)]
@@ -802,6 +805,8 @@ def extract_body_with_source(
         blocks, source = _drop_boilerplate(_paragraph_blocks(tree), title, tree), "paragraphs"
     if standfirst is not None:
         standfirst.extend(getattr(blocks, "standfirst", ()))  # the chosen candidate's standfirst
+    if site_lines is not None:  # the site profile's own boilerplate lines
+        blocks = [b for b in blocks if not (len(b.text) <= 400 and site_lines.fullmatch(_norm(b.text)))]
     paras, from_jsonld = _reconcile_jsonld(blocks, jsonld_body)
     if from_jsonld:
         source = "jsonld"

@@ -29,6 +29,13 @@ folders of your own (`NEWSCRAWL_PROFILES_DIR`, `--profiles DIR`).
     image = "figure.lead img"             # its src (or content/href)
     remove = [".related", ".ad"]          # removed from the body container before reading it
 
+    drop_lines = ['fehler gefunden\\?.{0,40}']  # optional: body lines of this site only (a box, a
+                                          # prompt), regexes matched case-insensitively against
+                                          # the WHOLE line; rules that fire on one publisher live
+                                          # here, not in the generic marker files
+    hint_only = true                      # optional: the profile gives no `source` name and does
+                                          # not force the language (a profile for drop_lines only)
+
 `profile` as passed to the body extractor is this dict as loaded, plus "file" (its file name)
 and, at the top level, "body" and "remove" as lists of selectors (copied from [selectors]).
 
@@ -60,7 +67,7 @@ logger = logging.getLogger(__name__)
 SELECTOR_KEYS = ("title", "body", "date", "authors", "section", "tags", "image")
 URL_RULE_KEYS = ("story_urls", "listing_urls", "ignore_urls")
 STRING_KEYS = ("name", "language", "date_locale", "timezone")
-TOP_KEYS = (*STRING_KEYS, "domains", *URL_RULE_KEYS, "match", "selectors")
+TOP_KEYS = (*STRING_KEYS, "domains", *URL_RULE_KEYS, "match", "selectors", "drop_lines", "hint_only")
 MATCH_KEYS = ("generator", "site_name")
 # What a URL rule makes of a URL (the page kinds of newscrawl.discovery.pages, and "ignore").
 URL_KINDS = {"story_urls": "article", "listing_urls": "listing", "ignore_urls": "ignore"}
@@ -212,6 +219,17 @@ def check_profile_text(text: str, origin: str = "<profile>") -> tuple[Optional[d
                 compile_pattern(pattern)
             except ProfileError as exc:
                 problem(f"{key}: {exc}", None, key)
+    drop_lines = data.get("drop_lines", [])
+    drop_lines_re = None
+    if not isinstance(drop_lines, list) or not all(isinstance(d, str) for d in drop_lines):
+        problem("'drop_lines' must be a list of regular expressions (strings)", None, "drop_lines")
+    elif drop_lines:
+        try:
+            drop_lines_re = re.compile("|".join(f"(?:{d})" for d in drop_lines), re.I)
+        except re.error as exc:
+            problem(f"drop_lines: bad regular expression: {exc}", None, "drop_lines")
+    if "hint_only" in data and not isinstance(data["hint_only"], bool):
+        problem("'hint_only' must be true or false", None, "hint_only")
     match = data.get("match", {})
     if not isinstance(match, dict):
         problem("[match] must be a table", None, "match")
@@ -258,6 +276,7 @@ def check_profile_text(text: str, origin: str = "<profile>") -> tuple[Optional[d
     body = selectors.get("body")
     data["body"] = [body] if isinstance(body, str) else list(body or [])
     data["remove"] = list(remove)
+    data["drop_lines_re"] = drop_lines_re  # what the body extractor reads
     return data, []
 
 
