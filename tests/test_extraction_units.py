@@ -137,6 +137,16 @@ def test_title_keeps_every_character_of_the_headline():
     assert extract_article(byline, "https://coastline-post.example/a").title == "Pier vote tonight"
 
 
+def test_section_heading_is_not_taken_as_the_headline():
+    html = """<html><head><title>Pier vote tonight after long debate - Coastline Post</title></head><body>
+    <header><h1>Local News</h1></header><article><h2>Pier vote tonight after long debate</h2>
+    <p>The council meets at seven.</p></article></body></html>"""
+    assert extract_article(html, "https://coastline-post.example/a").title == "Pier vote tonight after long debate"
+    chrome = """<html><head><title>Pier vote tonight after long debate | Coastline Post</title></head><body>
+    <h1>Menu</h1><p>The council meets at seven.</p></body></html>"""
+    assert extract_article(chrome, "https://coastline-post.example/a").title == "Pier vote tonight after long debate"
+
+
 def test_site_name_is_never_the_title():
     html = """<html><head><title>Coastline Post</title><meta property="og:site_name" content="Coastline Post">
     <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Coastline Post"}</script>

@@ -272,9 +272,21 @@ def extract_title(page: Page) -> Optional[str]:
     for candidate in (ld, og):
         if candidate:
             return candidate
+    if h1 and tag and _overlap(h1, tag) < 0.3:
+        # no metadata headline and an <h1> that is not the <title>'s: a section heading or
+        # the site's chrome; the heading that the <title> names, else the <title> itself
+        headings = [_heading_text(e) for e in page.data.h1[:5]] + [_text(e) for e in page.tree.iter("h2")][:10]
+        best = max(headings, key=lambda t: _overlap(t, tag), default="")
+        return best if best and _overlap(best, tag) >= 0.6 else tag
     if h1:
         return h1
     return tag
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of a's words found in b."""
+    wa, wb = re.findall(r"\w+", _fold(a)), set(re.findall(r"\w+", _fold(b)))
+    return sum(1 for w in wa if w in wb) / len(wa) if wa else 0.0
 
 
 # --- dates -------------------------------------------------------------------------------
