@@ -147,6 +147,22 @@ def test_section_heading_is_not_taken_as_the_headline():
     assert extract_article(chrome, "https://coastline-post.example/a").title == "Pier vote tonight after long debate"
 
 
+def test_site_title_suffix_learned_from_the_sites_pages():
+    from newscrawl.cleaning.title import SiteTitleSuffixes
+
+    suffixes = SiteTitleSuffixes()
+    page = """<html><head><title>{t} - Breaking News, Sport, Weather</title>
+    <meta property="og:title" content="{t} - Breaking News, Sport, Weather"></head><body></body></html>"""
+    titles = ["Pier vote tonight", "Harbour wall repaired", "School reopens after floods", "New ferry timetable"]
+    got = [extract_article(page.format(t=t), f"https://www.coast.example/{i}", title_suffixes=suffixes).title
+           for i, t in enumerate(titles)]
+    # the first two pages cannot know the suffix yet; from the third on it comes off
+    assert got[:2] == [t + " - Breaking News, Sport, Weather" for t in titles[:2]]
+    assert got[2:] == titles[2:]
+    other = extract_article(page.format(t="Pier vote tonight"), "https://other.example/a", title_suffixes=suffixes)
+    assert other.title == "Pier vote tonight - Breaking News, Sport, Weather"  # learned per site
+
+
 def test_site_name_is_never_the_title():
     html = """<html><head><title>Coastline Post</title><meta property="og:site_name" content="Coastline Post">
     <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Coastline Post"}</script>

@@ -24,6 +24,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl.cleaning.title import SITE_TITLE_SUFFIXES, SiteTitleSuffixes
 from newscrawl.urls import canonicalize_url, registrable_domain
 from newscrawl.date_contract import apply_date_contract, site_timezone
 from newscrawl.extraction import authors as author_rules
@@ -227,11 +228,21 @@ def _strip_kicker(value: str, others: list[str]) -> str:
     return value
 
 
-def extract_title(page: Page) -> Optional[str]:
+def extract_title(page: Page, suffixes: Optional[SiteTitleSuffixes] = None) -> Optional[str]:
     for el in page.profile_elements("title"):
         text = _text(el)
         if text:
             return text
+    title = _headline(page)
+    if suffixes is not None:
+        # the suffix the site's <title>s share, learned from the site's pages seen so far
+        site = urlsplit(page.url).netloc.lower().removeprefix("www.")
+        suffixes.observe(site, page.data.title_tag)
+        title = suffixes.strip(site, title)
+    return title
+
+
+def _headline(page: Page) -> Optional[str]:
     sites = _site_names(page)
 
     site_keys = {re.sub(r"[\W_]+", "", n) for n in sites}
@@ -585,6 +596,7 @@ def extract_article(
     timings: Optional[dict] = None,
     hints: Any = None,
     provenance: Optional[dict] = None,
+    title_suffixes: Optional[SiteTitleSuffixes] = None,
 ) -> Article:
     """`html`: the page bytes (decoded here), its text, or its lxml.html tree when the caller
     has parsed it already (a spider that classified the page): the page is never parsed twice.
@@ -593,7 +605,9 @@ def extract_article(
     `hints`: newscrawl.page.PageHints: a feed's title and date and the site list's language
     fill what the page itself does not give.
     `provenance`: when a dict is given, where `summary` and `paywalled` came from is put in it
-    (keys "summary", "paywalled"; values such as "element", "jsonld", "meta", or None)."""
+    (keys "summary", "paywalled"; values such as "element", "jsonld", "meta", or None).
+    `title_suffixes`: where the suffix each site's <title>s share is learned and looked up
+    (default: one per process, SITE_TITLE_SUFFIXES, so a crawl learns it as it goes)."""
     clock = _Stopwatch(timings)
     fetched_at = fetched_at or datetime.now(timezone.utc)
     if fetched_at.tzinfo is None:
@@ -611,7 +625,7 @@ def extract_article(
     page = Page(tree, url, fetched_at, profiles)
     article.canonical_url = extract_canonical(page)
     article.id = article_id(article.canonical_url)
-    article.title = extract_title(page)
+    article.title = extract_title(page, SITE_TITLE_SUFFIXES if title_suffixes is None else title_suffixes)
     article.date, article.date_modified = extract_dates(page)
     article.date_source = page.date_source if article.date else None
     article.authors, organisations = extract_authors(page)
