@@ -205,6 +205,32 @@ def test_jsonld_article_body_filters_boilerplate_out_of_the_candidate():
     assert body == STORY  # ... but the full articleBody does not have it
 
 
+def test_jsonld_article_body_replaces_an_unrelated_few_words():
+    # the generic extractors took a video overlay's words; the page declares the story in articleBody
+    story = STORY * 2
+    jsonld = "\n".join(story)
+    inner = (f"<h1>{TITLE}</h1><div class='video-overlay'><p>Your video will play after this short message "
+             "from our sponsor. Skip in five seconds.</p></div>")
+    body, source = extract_body_with_source(page(inner), "https://example.com/news/park", title=TITLE,
+                                            jsonld_body=jsonld)
+    assert body == story and source == "jsonld"
+
+
+def test_choice_between_candidates():
+    from newscrawl.extraction.body import Block, _choose
+
+    story = [Block("p", t) for t in STORY]
+    cut = story[:1]  # a story cut to its first line
+    overlay = [Block("p", "Your video will play after this message.")]
+    teasers = [Block("item", t, link_share=1.0) for t in STORY]
+    assert _choose([("precise", story), ("generic", story + [Block("p", "Share this.")])]) == (story, "precise")
+    assert _choose([("precise", cut), ("generic", story)]) == (story, "generic")
+    assert _choose([("precise", overlay), ("generic", story)]) == (story, "generic")
+    assert _choose([("precise", overlay), ("generic", teasers)]) == (overlay, "precise")  # links only
+    other_story = [Block("p", t[::-1]) for t in STORY * 3]  # much longer, but another text
+    assert _choose([("precise", story), ("generic", other_story)]) == (story, "precise")
+
+
 def test_partial_jsonld_article_body_is_not_used():
     jsonld = STORY[0][:80]  # a summary-like articleBody
     body = extract_body(page(f"<h1>{TITLE}</h1>" + paragraphs(STORY)), "https://example.com/news/park",

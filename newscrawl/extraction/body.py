@@ -56,6 +56,10 @@ _PARA_BREAK = re.compile(r"\n[^\S\n]*\n\s*")
 # running text; the generic body wins when it is this many times longer
 _SECOND_SHARE = 0.5
 _GENERIC_GAIN = 2.0
+# when neither trafilatura run keeps this share of the page's running text, the page's longer
+# paragraphs are a third candidate
+_FALLBACK_SHARE = 0.25
+_FEW_WORDS = 50  # a body this short is no story to agree with
 # at most this many generic blocks are put back between two consecutive precise ones
 _MAX_GAP = 3
 ALWAYS_SECOND_OPINION = bool(__import__("os").environ.get("NC_ALWAYS"))  # experiment only
@@ -505,6 +509,10 @@ def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> tuple[
     if cand_in_ref >= 0.95 and ref_in_cand < 0.8:
         # the candidate is a clearly shorter part of the articleBody: take the articleBody
         return _jsonld_paragraphs(jsonld_body), True
+    if cand_in_ref < 0.2 and len(_tokens(jsonld_body)) >= 150 and len(cand) < 0.5 * len(ref):
+        # a short candidate that is not in the story the page declares (an overlay's words,
+        # a teaser box): the articleBody is the story
+        return _jsonld_paragraphs(jsonld_body), True
     return paras, False
 
 
@@ -752,17 +760,20 @@ def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[
     return False
 
 
-def _choose(precise: list[Block], generic: list[Block]) -> tuple[list[Block], str]:
-    """Precision mode's body, or the generic one when precision mode clearly lost the story:
-    the generic body is much longer and either holds the precise one (a story cut to a few
-    lines) or shares little with it (an overlay's or a pull quote's words taken instead),
-    and is not a page of links."""
-    p_len, g_len = _text_len(precise), _text_len(generic)
-    if not precise:
-        return generic, "generic"
-    if g_len >= _GENERIC_GAIN * p_len and _links(generic) < 0.3:
-        return generic, "generic"
-    return precise, "precise"
+def _choose(candidates: list[tuple[str, list[Block]]]) -> tuple[list[Block], str]:
+    """The first candidate (precision mode's body), unless another one is much longer, not a
+    page of links, and agrees with it: holds most of it (a story cut to a few lines, or to
+    its pull quotes), or it is a few words only (an overlay's, a caption's). Candidates in
+    order of trust; a later one must beat the one chosen so far."""
+    name, best = candidates[0]
+    for other_name, other in candidates[1:]:
+        if not other or _links(other) >= 0.3:
+            continue
+        if best and _text_len(other) < _GENERIC_GAIN * _text_len(best):
+            continue
+        if not best or sum(len(b.toks) for b in best) < _FEW_WORDS or _cover(best, other) >= 0.7:
+            name, best = other_name, other
+    return best, name
 
 
 def extract_body_with_source(
@@ -797,7 +808,13 @@ def extract_body_with_source(
         filled, more = _fill_dom_gaps(tree, filled)
         precise = _drop_boilerplate(filled, title, tree)
         generic = _drop_boilerplate(generic_raw, title, tree)
-        blocks, source = _choose(precise, generic)
+        candidates = [("precise", precise), ("generic", generic)]
+        words = max(sum(len(b.toks) for b in precise), sum(len(b.toks) for b in generic))
+        if words < _FEW_WORDS and max(_text_len(precise), _text_len(generic)) < _FALLBACK_SHARE * mass:
+            # both runs kept a few words and little of the page's running text: its longer
+            # paragraphs are a third candidate
+            candidates.append(("paragraphs", _drop_boilerplate(_paragraph_blocks(tree), title, tree)))
+        blocks, source = _choose(candidates)
     else:
         filled, added = _fill_dom_gaps(tree, precise_raw)
         blocks = _drop_boilerplate(filled, title, tree)
