@@ -17,6 +17,7 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 EVAL = SHARED / "eval"
 FLOORS = json.loads((Path(__file__).parent / "data" / "extraction" / "floors.json").read_text(encoding="utf-8"))
 SETS = [name for name in FLOORS if not name.startswith("_")]
+CEILINGS = FLOORS.get("_ceilings", {})  # counts that must not grow (pages with body F1 < 0.5)
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +52,11 @@ def test_score_stays_above_floor(scores, name, metric):
     value = (result["metrics"].get(section) or {}).get(key)
     assert value is not None, f"{name}: no {metric} in the scores"
     assert value >= FLOORS[name][metric], f"{name} {metric} {value:.3f} < floor {FLOORS[name][metric]}"
+
+
+@pytest.mark.parametrize("name, metric", [(n, m) for n in CEILINGS for m in CEILINGS[n]])
+def test_count_stays_under_ceiling(scores, name, metric):
+    section, key = metric.split(".")
+    value = (scores[name]["metrics"].get(section) or {}).get(key)
+    assert value is not None, f"{name}: no {metric} in the scores"
+    assert value <= CEILINGS[name][metric], f"{name} {metric} {value} > ceiling {CEILINGS[name][metric]}"
