@@ -187,6 +187,7 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
         result.counters[f"summary/{provenance.get('summary') or 'none'}"] += 1
         paywalled = {True: "true", False: "false"}.get(article.paywalled, "unknown")
         result.counters[f"paywalled/{paywalled}"] += 1
+        result.counters[f"extraction/body/{getattr(article, 'body_source', None) or 'none'}"] += 1
         if hints.clean:
             counts: Counter = Counter()
             article = clean_article(article, counts)

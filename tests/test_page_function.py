@@ -30,6 +30,7 @@ def test_story_page_gives_a_cleaned_article_and_its_related_links():
     assert [(link.url, link.role) for link in result.links if link.role == RELATED] == [
         ("https://ledger.example/2024/03/13/port-fees-rise.html", RELATED)]
     assert result.counters["pages/article"] == 1
+    assert sum(n for k, n in result.counters.items() if k.startswith("extraction/body/")) == 1  # chosen body candidate
 
 
 def test_listing_gives_links_by_role_and_no_article():
