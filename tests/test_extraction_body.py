@@ -107,6 +107,32 @@ def test_story_lines_holding_inline_links_are_kept():
     assert body == plain
 
 
+def test_sentence_cut_at_its_links_and_emphasis_is_one_paragraph_again():
+    # text written straight into a <div> with <br>s, with links and emphasis inside sentences
+    lines = [
+        STORY[0],
+        'The report claims the park will grow by a third, although given the source is <em>The Ledger</em>, '
+        'we would not completely rule out a <a href="/x">larger plan that was discussed</a> in June.',
+        STORY[1],
+        'Analysts said the plan will <a href="/y">transition the eastern districts to green space</a>, '
+        'including all <a href="/z">river banks</a> north of the bridge.',
+        STORY[2], STORY[3],
+    ]
+    closing = "A closing paragraph of the story, long enough to be one, about the park and its paths."
+    inner = (f"<h1>{TITLE}</h1><div class='entry'><p>{STORY[4]}</p>" + "\n<br> <br>".join(lines) +
+             f"<p>{closing}</p></div>")
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    plain = [lxml.html.fromstring(f"<div>{t}</div>").text_content() for t in lines]
+    assert body == [STORY[4]] + plain + [closing]
+
+
+def test_label_link_lines_after_the_story_stay_out():
+    tail = '<p>Related Roundup: <a href="/r">River parks</a></p><p>Tag: <a href="/t">example.com</a></p>'
+    inner = f"<h1>{TITLE}</h1>" + paragraphs(STORY) + tail
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    assert body == STORY
+
+
 def test_teaser_lines_between_story_paragraphs_stay_out():
     teaser = 'Read more: <a href="/news/other">Council rejects the bigger river park plan of last year.</a>'
     texts = [STORY[0], STORY[1], teaser, STORY[2], STORY[3], STORY[4]]

@@ -200,6 +200,7 @@ _PARA_TAGS = {"p": "p", "code": "p", "pre": "p", "quote": "quote", "blockquote":
               "head": "head", "h1": "head", "h2": "head", "h3": "head", "h4": "head", "h5": "head",
               "h6": "head", "item": "item", "li": "item", "dt": "item", "dd": "item"}
 _SKIP_TAGS = {"graphic", "img", "figure", "script", "style", "noscript"}
+_INLINE_TAGS = {"hi", "ref", "a", "span", "b", "i", "em", "strong", "u", "sub", "sup", "code", "del", "ins"}
 
 
 def _blocks_from_xml(body: etree._Element) -> list[Block]:
@@ -214,34 +215,54 @@ def _blocks_from_xml(body: etree._Element) -> list[Block]:
             for para in text.split("\n\n"):
                 blocks.append(Block(kind, para, share, rend))
 
-    def loose(text: Optional[str]) -> None:
-        text = _WS.sub(" ", text or "").strip()
-        if text:
-            blocks.append(Block("other", text))
-
     def walk(container: etree._Element) -> None:
-        loose(container.text)
+        # text standing directly in a container, with its inline elements (links, bold ...),
+        # is one line up to the next line break or block: a sentence linking a ticker symbol
+        # stays one line
+        run: list[str] = []
+        linked = 0
+
+        def flush() -> None:
+            nonlocal linked
+            text = _WS.sub(" ", "".join(run)).strip()
+            if text:
+                plain = len(text.replace(" ", "")) or 1
+                blocks.append(Block("other", text, min(1.0, linked / plain)))
+            run.clear()
+            linked = 0
+
+        run.append(container.text or "")
         for elem in container:
             tag = elem.tag if isinstance(elem.tag, str) else ""
             if tag in _SKIP_TAGS or not tag:
                 pass
+            elif tag in ("lb", "br"):
+                flush()
+            elif tag in _INLINE_TAGS and not any(c.tag in ("lb", "br", "list", "p", "head") for c in elem.iter()):
+                text = "".join(elem.itertext())
+                run.append(text)
+                if tag in ("ref", "a"):
+                    linked += len(text.replace(" ", ""))
+                else:
+                    linked += sum(len("".join(r.itertext()).replace(" ", "")) for r in elem.iter("ref", "a"))
             elif tag in ("table",):
+                flush()
                 for row in elem.iter("row", "tr"):
                     cells = [_text_and_links(c)[0] for c in row if c.tag in ("cell", "td", "th")]
                     text = " ".join(c for c in cells if c)
                     if text:
                         blocks.append(Block("row", text))
             elif tag in _PARA_TAGS:
+                flush()
                 if tag in ("item", "li") and any(c.tag in ("list", "ul", "ol", "p") for c in elem):
                     walk(elem)  # an item that holds a list or paragraphs
                 else:
                     add(_PARA_TAGS[tag], elem, elem.get("class", "") or elem.get("rend", ""))
-            elif tag in ("lb", "br", "hi", "ref", "a", "span", "b", "i", "em", "strong") and not len(elem):
-                # inline element directly in a container: its own line
-                loose(elem.text)
             else:
+                flush()
                 walk(elem)  # list, div, section, ...
-            loose(elem.tail)
+            run.append(elem.tail or "")
+        flush()
 
     walk(body)
     return blocks
@@ -265,6 +286,11 @@ def _meta_descriptions(tree: HtmlElement) -> list[str]:
         if value and value not in out:
             out.append(value)
     return out
+
+
+def _is_label_link(block: Block) -> bool:
+    """A short "Label: <link>" line ("Tag: example.com", "Related Roundup: <a>…</a>")."""
+    return block.link_share >= 0.4 and len(block.text) < 100 and _LABEL_LINK.match(block.text) is not None
 
 
 def _is_link_line(block: Block) -> bool:
@@ -462,6 +488,9 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
             if standfirst is not None:
                 standfirst.extend(left_out)  # the caller keeps it as the summary
             dropped_lead = left_out
+    # "Label: <link>" lines after the story (tags, roundups); inside it they may be content
+    while kept and _is_label_link(kept[-1]):
+        kept = kept[:-1]
     # a list before any paragraph: the key points box above the story
     lead_items = 0
     while lead_items < len(kept) and kept[lead_items].kind == "item":
@@ -688,6 +717,95 @@ _LABEL_LINK = re.compile(r"^\W*(?:\S+\s+){0,3}\S+:\s")
 _GAP_OUTSIDE = {"aside", "figure", "figcaption", "nav", "footer", "header", "form", "blockquote", "li", "table"}
 
 
+_LINE_BREAKING = {"br", "p", "div", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "section",
+                  "article", "main", "aside", "header", "footer", "nav", "figure", "figcaption", "blockquote",
+                  "h1", "h2", "h3", "h4", "h5", "h6", "center", "pre", "form", "hr", "body"}
+_NOT_TEXT = {"script", "style", "noscript", "template", "svg", "head", "title", "meta", "link"}
+_FRAGMENT_END = re.compile(r"[.!?:;。！？؟…\"”’»)\]]$")
+_FRAGMENT_START = re.compile(r"^(?:[,.;:)\]’”»]|[^\W\d_](?<=[a-zà-ÿ]))")
+
+
+def _looks_cut(first: Block, second: Block) -> bool:
+    """Two blocks that read as one sentence cut in two: the first ends without punctuation,
+    and the second starts with punctuation or a lower-case letter, or one of them is a link
+    or a few words (an emphasised name)."""
+    if first.kind not in ("p", "other") or second.kind not in ("p", "other"):
+        return False
+    a, b = first.text.rstrip(), second.text.lstrip()
+    return bool(a and b and not _FRAGMENT_END.search(a)
+                and (_FRAGMENT_START.match(b) or second.link_share >= 0.8 or first.link_share >= 0.8
+                     or len(first.toks) <= 4 or len(second.toks) <= 4))
+
+
+def _page_lines(tree: HtmlElement) -> list[str]:
+    """The page's text lines: runs of text and inline elements between line breaks and
+    block elements (a story written as text with <br>s in a <div> has no <p> to find)."""
+    lines: list[str] = []
+
+    def flush(run: list[str]) -> None:
+        text = _norm("".join(run))
+        if text:
+            lines.append(text)
+        run.clear()
+
+    def walk(elem: HtmlElement) -> None:
+        run = [elem.text or ""]
+        for child in elem:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _NOT_TEXT or not tag:
+                pass
+            elif tag in _LINE_BREAKING or any(isinstance(d.tag, str) and d.tag in _LINE_BREAKING
+                                              for d in child.iterdescendants()):
+                flush(run)
+                walk(child)
+            else:
+                run.append(child.text_content())
+            run.append(child.tail or "")
+        flush(run)
+
+    body = tree.find("body")
+    walk(body if body is not None else tree)
+    return lines
+
+
+def _mend_fragments(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], int]:
+    """A sentence trafilatura cut at its links or emphasis ("…given the source is" |
+    "DigiTimes" | ", we would …") joined again: consecutive blocks that look cut and together
+    lie inside one line of the page become that line."""
+    if not any(_looks_cut(a, b) for a, b in zip(blocks, blocks[1:])):
+        return blocks, 0
+    lines = _page_lines(tree)
+    # compared without spaces: trafilatura sometimes glues a link to the word after it
+    keys = ["".join(_tokens(line)) for line in lines]
+
+    def run_key(run: list[Block]) -> str:
+        return "".join("".join(b.toks) for b in run)
+
+    out: list[Block] = []
+    mended = 0
+    i = 0
+    while i < len(blocks):
+        j = i
+        while j + 1 < len(blocks) and _looks_cut(blocks[j], blocks[j + 1]):
+            j += 1
+        while j > i:
+            # the longest run of the cut blocks that lies in one line and makes most of it
+            key = run_key(blocks[i:j + 1])
+            home = next((n for n, k in enumerate(keys) if key in k and len(key) >= 0.5 * len(k)), None)
+            if home is not None and len(key) >= 12:
+                text = lines[home]
+                linked = sum(b.link_share * len(b.text) for b in blocks[i:j + 1])
+                out.append(Block("p", text, min(1.0, linked / max(1, len(text)))))
+                mended += j - i
+                i = j + 1
+                break
+            j -= 1
+        else:
+            out.append(blocks[i])
+            i += 1
+    return out, mended
+
+
 def _fill_dom_gaps(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], int]:
     """Story paragraphs precision mode dropped for the links they hold ("Having been neutral
     for decades, <a>both applied to Nato in May 2022</a>, ..."), put back from the page:
@@ -803,7 +921,8 @@ def extract_body_with_source(
     mass = _paragraph_mass(tree)
     source = "precise"
     if ALWAYS_SECOND_OPINION or _needs_second_opinion(precise_raw, mass, jsonld_body):
-        generic_raw = _trafilatura_blocks(tree, prune, precision=False)
+        generic_raw, _ = _mend_fragments(tree, _trafilatura_blocks(tree, prune, precision=False))
+        precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_gaps(precise_raw, generic_raw)
         filled, more = _fill_dom_gaps(tree, filled)
         precise = _drop_boilerplate(filled, title, tree)
@@ -816,6 +935,7 @@ def extract_body_with_source(
             candidates.append(("paragraphs", _drop_boilerplate(_paragraph_blocks(tree), title, tree)))
         blocks, source = _choose(candidates)
     else:
+        precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_dom_gaps(tree, precise_raw)
         blocks = _drop_boilerplate(filled, title, tree)
     if not blocks and mass:
