@@ -675,14 +675,14 @@ def _text_mass(tree: HtmlElement) -> int:
     return total
 
 
-def _precise_blocks(tree: HtmlElement, prune: list[str]) -> list[Block]:
+def _precise_blocks(tree: HtmlElement, prune: list[str], text_mass: int) -> list[Block]:
     """trafilatura's precision mode, first without its fallback comparison; run in full when
     that output looks short: under _FAST_MIN_CHARS, under _FAST_SHARE of the page's running
     text, or fewer than three paragraphs (where the fast run fails, it keeps a few lines)."""
     blocks = _trafilatura_blocks(tree, prune, precision=True, fast=True)
     size = _text_len(blocks)
     paragraphs = sum(1 for b in blocks if b.kind in ("p", "quote") and len(b.toks) >= 8)
-    if size < _FAST_MIN_CHARS or paragraphs < 3 or size < _FAST_SHARE * _text_mass(tree):
+    if size < _FAST_MIN_CHARS or paragraphs < 3 or size < _FAST_SHARE * text_mass:
         blocks = _trafilatura_blocks(tree, prune, precision=True)
     return blocks
 
@@ -898,12 +898,13 @@ def _cover(part: list[Block], whole: list[Block]) -> float:
     return len(a & _shingles("\n".join(b.text for b in whole))) / len(a)
 
 
-def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[str]) -> bool:
+def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[str], text_mass: int = 0) -> bool:
     """Cheap signs that precision mode may have missed the story: little of the page's
-    running text, few paragraphs, or an articleBody it covers only in part."""
+    running text (in <p>s, or in any element), few paragraphs, or an articleBody it covers
+    only in part."""
     size = _text_len(blocks)
     paragraphs = sum(1 for b in blocks if b.kind in ("p", "quote") and len(b.toks) >= 8)
-    if size < _SECOND_SHARE * mass or paragraphs < 3 or size < 500:
+    if size < _SECOND_SHARE * mass or paragraphs < 3 or size < 500 or size < _FAST_SHARE * text_mass:
         return True
     if sum(len(b.text) for b in blocks if b.kind == "quote") > 0.5 * size:
         return True  # mostly quotes: perhaps only a long story's pull quotes
@@ -953,10 +954,11 @@ def extract_body_with_source(
         if paras:
             return paras, "profile"
     prune = [_STRIP_XPATH, *_prune_list(profile)]
-    precise_raw = _precise_blocks(tree, prune)
+    text_mass = _text_mass(tree)
+    precise_raw = _precise_blocks(tree, prune, text_mass)
     mass = _paragraph_mass(tree)
     source = "precise"
-    if ALWAYS_SECOND_OPINION or _needs_second_opinion(precise_raw, mass, jsonld_body):
+    if ALWAYS_SECOND_OPINION or _needs_second_opinion(precise_raw, mass, jsonld_body, text_mass):
         generic_raw, _ = _mend_fragments(tree, _trafilatura_blocks(tree, prune, precision=False))
         precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_gaps(precise_raw, generic_raw)
