@@ -18,6 +18,9 @@ by site, so a fold's sites are unseen by rules written while looking at the othe
 given per set and per fold. The last table counts which body candidate our extractor chose
 (`Article.body_source`, see newscrawl/extraction/body.py). `--save DIR` keeps both prediction
 files (`DIR/<set>.ours.jsonl`, `DIR/<set>.trafilatura.jsonl`) for `score.py --per-page`.
+`--perturb noclass|divs|nojsonld` feeds both extractors the same altered pages (class and id
+attributes removed; every <p> made a <div>; JSON-LD removed): markup the rules were not
+written on, a rough stand-in for unseen sites.
 """
 from __future__ import annotations
 
@@ -59,6 +62,30 @@ def read_pages(warc_path: Path):
             date = rec.rec_headers.get_header("WARC-Date")
             fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(timezone.utc)
             yield rec.rec_headers.get_header("WARC-Target-URI"), headers, rec.content_stream().read(), fetched
+
+
+def perturb(body: bytes, headers: dict, mode: str) -> bytes:
+    """The page with its markup altered (see --perturb), as UTF-8 bytes."""
+    import lxml.html
+
+    from newscrawl.extraction.article import parse_html
+    from newscrawl.extraction.decode import decode_html
+
+    tree = parse_html(decode_html(body, headers))
+    if tree is None:
+        return body
+    if mode == "noclass":
+        for el in tree.iter():
+            if isinstance(el.tag, str):
+                el.attrib.pop("class", None)
+                el.attrib.pop("id", None)
+    elif mode == "divs":
+        for el in tree.iter("p"):
+            el.tag = "div"
+    elif mode == "nojsonld":
+        for script in tree.xpath('//script[@type="application/ld+json"]'):
+            script.getparent().remove(script)
+    return lxml.html.tostring(tree, encoding="utf-8")
 
 
 def ours(url, headers, body, fetched):
@@ -115,6 +142,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sets", default="", help="comma-separated set names (default: every set with pages.warc.gz)")
     parser.add_argument("--folds", type=int, default=3, help="score each set also in N folds split by site (0: off)")
     parser.add_argument("--save", default="", help="keep the prediction files in this folder")
+    parser.add_argument("--perturb", choices=["noclass", "divs", "nojsonld"], default=None,
+                        help="alter every page's markup the same way for both extractors")
     args = parser.parse_args(argv)
     eval_dir = Path(args.eval)
     score_py = eval_dir / "score.py"
@@ -130,6 +159,9 @@ def main(argv=None) -> int:
         STAGES.clear()
         BODY_SOURCES.clear()
         for i, (url, headers, body, fetched) in enumerate(read_pages(eval_dir / name / "pages.warc.gz")):
+            if args.perturb:
+                body = perturb(body, headers, args.perturb)
+                headers = {"Content-Type": "text/html; charset=utf-8"}
             order = [("ours", ours), ("trafilatura", trafilatura_ref)]
             if i % 2:
                 order.reverse()
