@@ -159,6 +159,12 @@ def _shingles(text: str, n: int = 4) -> set:
     return {tuple(toks[i:i + n]) for i in range(len(toks) - n + 1)}
 
 
+@lru_cache(maxsize=4)
+def _article_body_shingles(text: str) -> frozenset:
+    """The articleBody's shingles, computed once per page (read by two steps)."""
+    return frozenset(_shingles(text))
+
+
 def _share_in(text: str, reference: set) -> float:
     sh = _shingles(text)
     if not sh:
@@ -525,7 +531,7 @@ def _reconcile_jsonld(blocks: list[Block], jsonld_body: Optional[str]) -> tuple[
     paras = [b.text for b in blocks]
     if not jsonld_body or len(_tokens(jsonld_body)) < 50 or not paras:
         return paras, False
-    ref = _shingles(jsonld_body)
+    ref = _article_body_shingles(jsonld_body)
     cand = _shingles("\n".join(paras))
     if not cand or not ref:
         return paras, False
@@ -909,7 +915,7 @@ def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[
     if sum(len(b.text) for b in blocks if b.kind == "quote") > 0.5 * size:
         return True  # mostly quotes: perhaps only a long story's pull quotes
     if jsonld_body and len(_tokens(jsonld_body)) >= 50:
-        ref = _shingles(jsonld_body)
+        ref = _article_body_shingles(jsonld_body)
         if ref and len(ref & _shingles("\n".join(b.text for b in blocks))) / len(ref) < 0.8:
             return True
     return False
