@@ -283,9 +283,9 @@ def _headline(page: Page) -> Optional[str]:
     for candidate in (ld, og):
         if candidate:
             return candidate
-    if h1 and tag and _overlap(h1, tag) < 0.3:
-        # no metadata headline and an <h1> that is not the <title>'s: a section heading or
-        # the site's chrome; the heading that the <title> names, else the <title> itself
+    if h1 and tag and len(tag.split()) >= 4 and _overlap(h1, tag) < 0.3:
+        # no metadata headline and an <h1> that is not the <title>'s (a headline-sized one):
+        # a section heading or the site's chrome; the heading the <title> names, else the <title>
         headings = [_heading_text(e) for e in page.data.h1[:5]] + [_text(e) for e in page.tree.iter("h2")][:10]
         best = max(headings, key=lambda t: _overlap(t, tag), default="")
         return best if best and _overlap(best, tag) >= 0.6 else tag
