@@ -133,6 +133,21 @@ def test_label_link_lines_after_the_story_stay_out():
     assert body == STORY
 
 
+def test_story_split_into_repeated_boxes_is_read_to_the_end():
+    # what the generic extractor missed on a page that splits its story into boxes with ads
+    # between them: the boxes after the last paragraph's box, with the same tag and class
+    from newscrawl.extraction.body import Block, _continue_story
+
+    more = [t.replace("council", "city") + " It was the second vote." for t in STORY]
+    chunk = "<div class='grid chunk'><div class='body'>{}</div></div>"
+    inner = (f"<h1>{TITLE}</h1><div class='chunks'>" + chunk.format(paragraphs(STORY[:3])) +
+             "<div class='full-bleed-ad'>Advertisement</div>" + chunk.format(paragraphs(STORY[3:] + more[:2])) +
+             "<div class='recirc'><p>" + "Teasers of other stories, long enough to be text. " * 6 + "</p></div>" +
+             chunk.format(paragraphs(more[2:])) + "</div>")
+    blocks, added = _continue_story(page(inner), [Block("p", t) for t in STORY[:3]])
+    assert [b.text for b in blocks] == STORY + more[:2] and added == 4
+
+
 def test_teaser_lines_between_story_paragraphs_stay_out():
     teaser = 'Read more: <a href="/news/other">Council rejects the bigger river park plan of last year.</a>'
     texts = [STORY[0], STORY[1], teaser, STORY[2], STORY[3], STORY[4]]

@@ -62,6 +62,10 @@ _FALLBACK_SHARE = 0.25
 _FEW_WORDS = 50  # a body this short is no story to agree with
 # precision mode runs first without trafilatura's fallback comparison; in full when that keeps
 # fewer characters than this, or less than this share of the page's running text
+# a precise body under this share of the page's running text: look for its continuation
+# in repeated boxes (up to _CONTINUE_DEPTH ancestors up from its last paragraph)
+_CONTINUE_SHARE = 0.6
+_CONTINUE_DEPTH = 4
 _FAST_MIN_CHARS = 1500
 _FAST_SHARE = 0.4
 # at most this many generic blocks are put back between two consecutive precise ones
@@ -891,6 +895,45 @@ def _fill_dom_gaps(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block],
     return out, added
 
 
+def _continue_story(tree: HtmlElement, blocks: list[Block]) -> tuple[list[Block], int]:
+    """A story the page splits into repeated boxes ("article__chunks": text, ad, text) of
+    which only the first came through: the paragraphs of the boxes that follow the last
+    paragraph's box, with the same tag and class, put after it (ads and other small boxes
+    between them skipped)."""
+    paras = [b for b in blocks if b.kind == "p" and len(b.toks) >= 8]
+    if not paras:
+        return blocks, 0
+    elem = _source_element(tree, paras[-1].text)
+    if elem is None:
+        return blocks, 0
+    known = {_key(b) for b in blocks}
+    for box in [elem, *list(elem.iterancestors())[:_CONTINUE_DEPTH]]:
+        if box.tag in ("body", "html", "article", "main"):
+            break
+        signature = (box.tag, box.get("class"))
+        if not signature[1]:
+            continue
+        found: list[Block] = []
+        for sibling in box.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            if (sibling.tag, sibling.get("class")) != signature:
+                if len(sibling.text_content()) > 200:
+                    break  # another kind of box with text: the story's boxes have ended
+                continue
+            for p in sibling.iter("p"):
+                if any(a.tag in _GAP_OUTSIDE for a in p.iterancestors() if a is not sibling):
+                    continue
+                text = _norm(_CONTROL.sub("", p.text_content()))
+                block = Block("p", text, min(1.0, sum(len(_norm(a.text_content())) for a in p.iter("a")) / max(1, len(text))))
+                if len(block.toks) >= 5 and _key(block) not in known:
+                    found.append(block)
+                    known.add(_key(block))
+        if found:
+            return blocks + found, len(found)
+    return blocks, 0
+
+
 def _links(blocks: list[Block]) -> float:
     total = _text_len(blocks)
     return sum(b.link_share * len(b.text) for b in blocks) / total if total else 0.0
@@ -969,6 +1012,8 @@ def extract_body_with_source(
         precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_gaps(precise_raw, generic_raw)
         filled, more = _fill_dom_gaps(tree, filled)
+        if _text_len(filled) < _CONTINUE_SHARE * text_mass:
+            filled, continued = _continue_story(tree, filled)
         precise = _drop_boilerplate(filled, title, tree)
         generic = _drop_boilerplate(generic_raw, title, tree)
         candidates = [("precise", precise), ("generic", generic)]
@@ -981,6 +1026,8 @@ def extract_body_with_source(
     else:
         precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_dom_gaps(tree, precise_raw)
+        if _text_len(filled) < _CONTINUE_SHARE * text_mass:
+            filled, continued = _continue_story(tree, filled)
         blocks = _drop_boilerplate(filled, title, tree)
     if not blocks and mass:
         blocks, source = _drop_boilerplate(_paragraph_blocks(tree), title, tree), "paragraphs"
