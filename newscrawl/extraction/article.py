@@ -156,7 +156,9 @@ def _site_names(page: Page) -> list[str]:
     domain = registrable_domain(page.url)
     names.append(domain)
     names.append(domain.split(".")[0])
-    return [_fold(n).lstrip("@") for n in names if n]
+    # an app-name meta that repeats the page's own title (some CMSs fill it per page) is no site name
+    titles = {_fold(t) for t in (page.data.title_tag, page.data.first(*SOCIAL_TITLE_META)) if t}
+    return [_fold(n).lstrip("@") for n in names if n and _fold(n) not in titles]
 
 
 def strip_site_suffix(title: str, site_names: list[str]) -> str:
