@@ -964,6 +964,11 @@ def _needs_second_opinion(blocks: list[Block], mass: int, jsonld_body: Optional[
     return False
 
 
+def _sentence_words(blocks: list[Block]) -> int:
+    """Words in lines of at least 8 words: running text, not lists of headlines."""
+    return sum(n for b in blocks for n in (len(_tokens(line)) for line in b.text.split("\n")) if n >= 8)
+
+
 def _choose(candidates: list[tuple[str, list[Block]]]) -> tuple[list[Block], str]:
     """The first candidate (precision mode's body), unless another one is much longer, not a
     page of links, and agrees with it: holds most of it (a story cut to a few lines, or to
@@ -971,8 +976,8 @@ def _choose(candidates: list[tuple[str, list[Block]]]) -> tuple[list[Block], str
     order of trust; a later one must beat the one chosen so far."""
     name, best = candidates[0]
     for other_name, other in candidates[1:]:
-        if not other or _links(other) >= 0.3:
-            continue
+        if not other or _links(other) >= 0.3 or _sentence_words(other) < _FEW_WORDS:
+            continue  # a page of links, or of short lines (a list of headlines): no story
         if best and _text_len(other) < _GENERIC_GAIN * _text_len(best):
             continue
         if not best or sum(len(b.toks) for b in best) < _FEW_WORDS or _cover(best, other) >= 0.7:
