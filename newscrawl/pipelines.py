@@ -93,7 +93,10 @@ class DedupPipeline:
         if self.dedup is None:
             self.open_spider(spider)
         article = _as_article(item)
-        decision = self.dedup.process(article)
+        return self._act(self.dedup.process(article), article, spider)
+
+    def _act(self, decision, article, spider):
+        """The story, or DropItem for a copy (counted, and listed in the sidecar)."""
         if decision.exported:
             if decision.reason == "revision":
                 self.stats.inc_value("dedup/revisions")

@@ -92,18 +92,3 @@ class RedisDedupPipeline(DedupPipeline):
                     slot.exporter.export_item(article)
                     slot.itemcount += 1
                     slot.filter.written.add(id(article))
-
-    def _act(self, decision, article, spider):
-        # the same outcome as DedupPipeline.process_item once the decision is made
-        if decision.exported:
-            if decision.reason == "revision":
-                self.stats.inc_value("dedup/revisions")
-            return article
-        if decision.action == "unchanged":
-            self.stats.inc_value("dedup/unchanged")
-        else:
-            self.stats.inc_value("dedup/duplicates")
-            self.stats.inc_value(f"dedup/duplicates/{decision.reason}")
-        if decision.for_sidecar(article):
-            self._write_sidecar(decision.sidecar_record(article), spider)
-        raise DropItem(f"{decision.reason} copy of {decision.duplicate_of}: {article.url}", log_level="DEBUG")
