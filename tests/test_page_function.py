@@ -124,3 +124,14 @@ def test_honest_latin_labels_are_kept():
     french = "<html><body><p>" + "L'été dernier, les élèves ont visité la forêt près de Genève. " * 10 + "</p></body></html>"
     assert detect_encoding(french.encode("cp1252"), {"Content-Type": "text/html; charset=windows-1252"}) == "cp1252"
     assert "élèves" in decode_html(french.encode("cp1252"), {"Content-Type": "text/html; charset=iso-8859-1"})
+
+
+def test_reporting_and_editing_line_moves_to_credit_not_lost():
+    """Extraction leaves credit lines to cleaning, which moves them into `credit`."""
+    page = (f"<html><head><title>Bank raises rates</title></head><body><article><h1>Bank raises rates</h1>"
+            f"<p>{PARAGRAPH * 3}</p><p>{PARAGRAPH * 2}</p><p>Reporting by Jane Doe; Editing by John Roe</p>"
+            f"</article></body></html>").encode()
+    article = process_page("https://news.example.com/2024/05/01/rates.html", HTML, page,
+                           hints=PageHints(extract_all=True)).article
+    assert "Reporting by" not in article.body
+    assert article.credit and "Jane Doe" in article.credit and "John Roe" in article.credit
