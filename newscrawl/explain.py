@@ -14,7 +14,7 @@ from typing import Any, Mapping, Optional
 from newscrawl.page import ARTICLE, PageHints, PageResult, process_page
 
 FIELDS = ("title", "date", "date_modified", "authors", "source", "language", "section", "tags", "image",
-          "canonical_url", "credit", "body")
+          "canonical_url", "credit", "summary", "paywalled", "images", "body")
 
 
 def _fold(value: Any) -> str:
@@ -182,10 +182,14 @@ def explain_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
         profile_set = {k: "profile selector" for k in read_profile_fields(tree, url, profile)}
         sources = _sources(article, raw, parse_html(decode_html(body, headers or {})), url, fetched_at, profile,
                            profile_set, hints)
+        full = process_page(url, headers, body, fetched_at, replace(hints, extract_all=True))
+        # The page function counts where the summary came from (summary/<source>).
+        summary_source = next((k.split("/", 1)[1] for k in full.counters if k.startswith("summary/")), None)
+        if summary_source and summary_source != "none":
+            sources.setdefault("summary", summary_source)
         report["exported"] = result.article is not None
         report["fields"] = {name: {"value": getattr(article, name), "source": sources.get(name)} for name in FIELDS}
-        removed_counts = Counter({k.split("/", 2)[-1]: n for k, n in
-                                  process_page(url, headers, body, fetched_at, replace(hints, extract_all=True)).counters.items()
+        removed_counts = Counter({k.split("/", 2)[-1]: n for k, n in full.counters.items()
                                   if k.startswith("cleaning/removed/")})
         report["cleaning"] = {"removed_by_kind": dict(sorted(removed_counts.items())),
                               "removed_lines": _removed_lines(raw.body, article.body)}

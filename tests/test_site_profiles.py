@@ -271,3 +271,37 @@ def test_record_then_replay(italian_site, tmp_path):
     listing = run_newscrawl("record", server.url("/"), "--fetch", "--profile", "cronaca-locale",
                             "--profiles", str(profiles), "--dir", str(cases))
     assert listing.returncode == 2 and "not a story" in listing.stderr
+
+
+def test_explain_shows_summary_paywall_and_images():
+    from newscrawl.explain import explain_page
+
+    page = ("<html><head><title>Port fees rise</title><meta property='og:description' content='Shipping lines will "
+            "pay a fifth more from June, the harbour board decided.'><meta property='og:image' "
+            "content='https://ledger.example/img/lead.jpg'></head><body><article><h1>Port fees rise</h1>"
+            + "<p>" + "The harbour board voted on Tuesday to raise berth fees for container ships by a fifth. " * 6
+            + "</p><figure><img src='/img/cranes.jpg' width='800' height='500'><figcaption>Cranes at the "
+            "east quay.</figcaption></figure><p>" + "Shipping lines said the rise would be passed on to importers. " * 5
+            + "</p></article></body></html>").encode()
+    report = explain_page("https://ledger.example/2024/05/01/port-fees.html", {"Content-Type": "text/html"}, page)
+    fields = report["fields"]
+    assert fields["summary"]["value"].startswith("Shipping lines will pay a fifth more")
+    assert fields["summary"]["source"] == "og"
+    assert fields["paywalled"]["value"] is None
+    assert [image["url"] for image in fields["images"]["value"]][:1] == ["https://ledger.example/img/lead.jpg"]
+
+
+def test_profile_selectors_name_summary_and_paywall(tmp_path):
+    from newscrawl.page import PageHints, process_page
+
+    (tmp_path / "ledger.toml").write_text('name = "Ledger"\ndomains = ["ledger.example"]\n[selectors]\n'
+                                          'summary = ".kicker-text"\npaywall = ".locked-box"\n', encoding="utf-8")
+    page = ("<html><head><title>Port fees rise</title></head><body><article><h1>Port fees rise</h1>"
+            "<div class='kicker-text'>Berth fees go up by a fifth from June.</div><p>"
+            + "The harbour board voted on Tuesday to raise berth fees for container ships by a fifth. " * 6
+            + "</p><div class='locked-box'>Subscribe to read on</div></article></body></html>").encode()
+    hints = PageHints(extract_all=True, profile_dirs=(str(tmp_path),))
+    article = process_page("https://ledger.example/2024/05/01/port-fees.html", {"Content-Type": "text/html"}, page,
+                           hints=hints).article
+    assert article.summary == "Berth fees go up by a fifth from June."
+    assert article.paywalled is True

@@ -64,7 +64,7 @@ from newscrawl.urls import registrable_domain
 
 logger = logging.getLogger(__name__)
 
-SELECTOR_KEYS = ("title", "body", "date", "authors", "section", "tags", "image")
+SELECTOR_KEYS = ("title", "body", "date", "authors", "section", "tags", "image", "summary", "paywall")
 URL_RULE_KEYS = ("story_urls", "listing_urls", "ignore_urls")
 STRING_KEYS = ("name", "language", "date_locale", "timezone")
 TOP_KEYS = (*STRING_KEYS, "domains", *URL_RULE_KEYS, "match", "selectors", "drop_lines", "hint_only")
@@ -421,8 +421,9 @@ def _element_text(el: HtmlElement) -> str:
 
 
 def read_profile_fields(tree: Optional[HtmlElement], url: str, profile: Optional[dict]) -> dict[str, Any]:
-    """Section, tags and image as the profile's selectors give them (read before the body
-    extractor, which may prune the tree); only the fields found."""
+    """Section, tags, image, summary (the standfirst) and paywalled (the site's paywall box is
+    present) as the profile's selectors give them (read before the body extractor, which may
+    prune the tree); only the fields found."""
     from urllib.parse import urljoin
 
     found: dict[str, Any] = {}
@@ -441,6 +442,12 @@ def read_profile_fields(tree: Optional[HtmlElement], url: str, profile: Optional
                 tags.append(text)
         if tags:
             found["tags"] = tags
+    if selectors.get("summary"):
+        texts = [t for t in (_element_text(el) for el in select(tree, selectors["summary"])[:5]) if t]
+        if texts and len(texts[0]) <= 2000:
+            found["summary"] = texts[0]
+    if selectors.get("paywall") and select(tree, selectors["paywall"]):
+        found["paywalled"] = True  # the site's own paywall box is on the page
     if selectors.get("image"):
         for el in select(tree, selectors["image"]):
             src = el.get("src") or el.get("content") or el.get("href") or el.get("data-src")
