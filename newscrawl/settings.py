@@ -29,6 +29,10 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 
 COOKIES_ENABLED = False
+# Outputs of one response processed in parallel. Scrapy starts this many asyncio tasks for
+# every response; a page gives at most one story, and the pipelines are synchronous, so the
+# default 100 only costs the reactor time (about 15 % of a crawl's wall time on a local site).
+CONCURRENT_ITEMS = 4
 TELNETCONSOLE_ENABLED = False
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
