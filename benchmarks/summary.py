@@ -23,44 +23,23 @@ import argparse
 import json
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 from collections import Counter
-from datetime import datetime, timezone
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extraction import read_pages, score as score_run  # noqa: E402  (one WARC reader, one scorer call)
 
 STAGES = ("summary, paywall", "images")  # extract_article's stages for these fields
 _FREE_MARK = re.compile(rb'isAccessibleForFree"?\s*:\s*"?true|content_tier"\s+content="free"', re.I)
 
 
-def read_pages(warc_path: Path):
-    from warcio.archiveiterator import ArchiveIterator
-
-    with open(warc_path, "rb") as fh:
-        for rec in ArchiveIterator(fh):
-            if rec.rec_type != "response":
-                continue
-            headers = {k: v for k, v in rec.http_headers.headers} if rec.http_headers else {}
-            date = rec.rec_headers.get_header("WARC-Date")
-            fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(timezone.utc)
-            yield rec.rec_headers.get_header("WARC-Target-URI"), headers, rec.content_stream().read(), fetched
-
-
 def score(score_py: Path, truth: Path, preds: list[dict], *extra: str) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
-        for pred in preds:
-            fh.write(json.dumps(pred, ensure_ascii=False) + "\n")
-        path = fh.name
-    try:
-        out = subprocess.run([sys.executable, str(score_py), str(truth), path, "--json", *extra],
-                             capture_output=True, text=True, check=True)
-    finally:
-        Path(path).unlink()
-    return json.loads(out.stdout).get("metrics", {}).get("summary") or {}
+    """The summary section of score.py's result (the run itself is the extraction benchmark's)."""
+    return score_run(score_py, truth, preds, *extra).get("metrics", {}).get("summary") or {}
 
 
 def main(argv=None) -> int:

@@ -177,12 +177,12 @@ def explain_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
         report["classification"] = _classification(tree, url, profile, result.kind, hints.site)
     # The fields whatever the kind (what the crawl would export if it took the page for a story).
     raw = process_page(url, headers, body, fetched_at, replace(hints, extract_all=True, clean=False)).article
-    article = result.article or process_page(url, headers, body, fetched_at, replace(hints, extract_all=True)).article
+    full = process_page(url, headers, body, fetched_at, replace(hints, extract_all=True))
+    article = result.article or full.article
     if article is not None and raw is not None and tree is not None:
         profile_set = {k: "profile selector" for k in read_profile_fields(tree, url, profile)}
         sources = _sources(article, raw, parse_html(decode_html(body, headers or {})), url, fetched_at, profile,
                            profile_set, hints)
-        full = process_page(url, headers, body, fetched_at, replace(hints, extract_all=True))
         # The page function counts where the summary came from (summary/<source>).
         summary_source = next((k.split("/", 1)[1] for k in full.counters if k.startswith("summary/")), None)
         if summary_source and summary_source != "none":

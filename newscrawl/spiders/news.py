@@ -229,7 +229,8 @@ class NewsSpider(scrapy.Spider):
                                      datetime.now(timezone.utc), self.hints_for(response))
         result: PageResult = await maybe_deferred_to_future(deferred)
         for key, n in result.counters.items():
-            self._count(key, n) if not key.startswith("cleaning/") else self.crawler.stats.inc_value(key, n)
+            # cleaning/* keys are the stats names the summary already reads; the rest are ours
+            self.crawler.stats.inc_value(key if key.startswith("cleaning/") else f"newscrawl/{key}", n)
         if result.error:
             self.logger.warning("page function failed on %s: %s", response.url, result.error)
         if result.kind in (ARTICLE, LISTING, OTHER):
