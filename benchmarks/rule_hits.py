@@ -3,9 +3,8 @@ how many pages and publishers, and how often on a line of the true story.
 
     .venv/bin/python benchmarks/rule_hits.py [--eval ../shared/eval] [--sets zyte-dev,fundus-dev] [--all]
 
-Rules audited: the body extractor's marker lines, stamp words and byline words
-(newscrawl/extraction/data/body_markers.toml) and the cleaning lexicons
-(newscrawl/cleaning/lexicons/*.toml). A marker rule is counted on the blocks the body
+Rules audited: the lexicons' (newscrawl/lexicons/*.toml) `[extraction]` tables (the body
+extractor's dropped blocks, stamp words and byline words) and their `[cleaning.*]` tables. A marker rule is counted on the blocks the body
 extractor tested and dropped with it; a lexicon pattern on every line of the extracted
 (uncleaned) body, in the positions it applies to (edge patterns on the first/last lines),
 whatever rule would have matched first. "in story" counts hits on a line that is in the
@@ -67,16 +66,18 @@ def main(argv=None) -> int:
     from newscrawl.extraction import body as body_module
     from newscrawl.extraction import extract_article
 
-    data = body_module._data()
-    markers = [(f"body_markers.lines.{group}[{i}] {p}", re.compile(p, re.IGNORECASE))
-               for group, patterns in data.get("lines", {}).items() for i, p in enumerate(patterns)]
-    stamp_words = sorted(data.get("stamp_words", {}).get("words", []), key=len, reverse=True)
-    byline_words = sorted(data.get("byline_words", {}).get("words", []), key=len, reverse=True)
+    from newscrawl.lexicons import tables_for, words_for
+
+    markers = [(f"lexicons/{stem}.toml [extraction] drop_blocks[{i}] {p}", re.compile(p, re.IGNORECASE))
+               for stem, table in tables_for("extraction").items()
+               for i, p in enumerate(table.get("drop_blocks", []))]
+    stamp_words = sorted(words_for("extraction", "stamp_words"), key=len, reverse=True)
+    byline_words = sorted(words_for("extraction", "byline_words"), key=len, reverse=True)
     lexicon_rules = []
     for rule in default_lexicons().rules:
         for where, patterns in (("patterns", rule.anywhere), ("edge_patterns", rule.edge)):
             for i, pattern in enumerate(patterns):
-                lexicon_rules.append((f"lexicons/{rule.language}.toml [{rule.kind}] {where}[{i}]", pattern,
+                lexicon_rules.append((f"lexicons/{rule.language}.toml [cleaning.{rule.kind}] {where}[{i}]", pattern,
                                       where == "edge_patterns"))
 
     hits = Hits()
@@ -129,7 +130,7 @@ def main(argv=None) -> int:
                         words = stamp_words if test == "_is_stamp_line" else byline_words
                         word = next((w for w in words if norm.casefold().startswith(w.casefold())), None)
                         section = "stamp_words" if test == "_is_stamp_line" else "byline_words"
-                        label = f"body_markers.{section} {word!r}" if word else f"body_markers.{section} (digits only)"
+                        label = f"[extraction] {section} {word!r}" if word else f"[extraction] {section} (digits only)"
                         hits.add(label, u, text, in_story)
                 tested.clear()
     finally:

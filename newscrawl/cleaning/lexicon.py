@@ -1,10 +1,11 @@
-"""Boilerplate lexicons: one TOML file per language in `lexicons/`, loaded once.
+"""Cleaning's boilerplate line rules: the `[cleaning.<kind>]` tables of the lexicon files
+(newscrawl/lexicons/<lang>.toml), compiled once.
 
 A lexicon file has `language = "xx"`, optional `[defs]` (named regex pieces used in
 patterns as `{{name}}`, `_common.toml` holds the shared ones) and one table per kind of
 boilerplate line:
 
-    [related_line]
+    [cleaning.related_line]
     patterns = ['read more\\s*:.{0,250}']   # may match anywhere in the body
     edge_patterns = [...]                   # only among the first/last lines of the body
     same_language_only = false              # true: only on pages in this language
@@ -19,19 +20,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-import tomllib
-
+from newscrawl.lexicons import COMMON, LEXICON_DIR, read_lexicon_files
 from newscrawl.text.arabic import DIACRITICS, LETTER_VARIANTS
 
-# A package folder read through importlib.resources, so lexicons load from a zipped egg (scrapyd) too.
-
-LEXICON_DIR = files("newscrawl.cleaning.lexicons")
-COMMON_FILE = "_common.toml"
 VALUE_KINDS = ("credit", "byline")
 # Lines longer than this are story text, whatever they contain.
 MAX_BOILERPLATE_CHARS = 700
@@ -140,26 +135,24 @@ def _compile(patterns: Iterable[str], defs: dict[str, str], source: str) -> list
 
 
 def load_lexicons(directory: Union[Path, Traversable] = LEXICON_DIR) -> Lexicons:
-    common: dict = {}
-    if directory.joinpath(COMMON_FILE).is_file():
-        common = tomllib.loads(directory.joinpath(COMMON_FILE).read_text(encoding="utf-8"))
+    by_stem = read_lexicon_files(directory)
+    common = by_stem.get(COMMON, {})
     rules: list[KindRules] = []
     languages: list[str] = []
-    for path in sorted((p for p in directory.iterdir() if p.name.endswith(".toml")), key=lambda p: p.name):
-        if path.name == COMMON_FILE:
+    for stem, data in by_stem.items():
+        if stem == COMMON or not data.get("cleaning"):
             continue
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        language = data.get("language") or path.name[: -len(".toml")]
+        language = data.get("language") or stem
         languages.append(language)
         defs = {**common.get("defs", {}), **data.get("defs", {})}
-        for kind, table in data.items():
-            if not isinstance(table, dict) or kind == "defs":
+        for kind, table in data["cleaning"].items():
+            if not isinstance(table, dict):
                 continue
             rules.append(KindRules(
                 kind=kind,
                 language=language,
-                anywhere=_compile(table.get("patterns", []), defs, path.name),
-                edge=_compile(table.get("edge_patterns", []), defs, path.name),
+                anywhere=_compile(table.get("patterns", []), defs, f"{stem}.toml"),
+                edge=_compile(table.get("edge_patterns", []), defs, f"{stem}.toml"),
                 same_language_only=bool(table.get("same_language_only", False)),
             ))
     return Lexicons(rules=rules, languages=languages)

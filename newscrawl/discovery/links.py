@@ -12,7 +12,7 @@ import lxml.html
 from lxml import etree
 
 from newscrawl.urls import strip_tracking
-from newscrawl.discovery.markers import equals_phrase, normalize_marker_text, starts_with_phrase, load_markers
+from newscrawl.discovery.markers import equals_phrase, marker_words, normalize_marker_text, starts_with_phrase
 from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, url_shape
 
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}
@@ -107,7 +107,7 @@ def find_pagination(page, url: str) -> list[str]:
 
 
 def _is_related_container(el) -> bool:
-    marker_classes = load_markers()["related_block_class"]
+    marker_classes = marker_words("related_block_class")
     ident = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
     if any(k in ident for k in marker_classes):
         return True

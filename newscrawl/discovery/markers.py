@@ -1,16 +1,13 @@
-"""Loads discovery's marker phrases (markers.toml) and matches link/heading text against them."""
+"""Discovery's marker phrases (the `[discovery]` tables of newscrawl/lexicons/*.toml) and matching
+link and heading text against them."""
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import lru_cache
-from importlib.resources import files
 
+from newscrawl.lexicons import words_for
 from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, LETTER_VARIANTS, TATWEEL
-
-# Read through importlib.resources: the package may run from a zipped egg (scrapyd).
-MARKERS_FILE = files("newscrawl.discovery").joinpath("markers.toml")
 
 _STRIP_RE = re.compile(f"[{TATWEEL}{DIACRITICS_CLASS}\u200c\u200d{BIDI_MARKS_CLASS}]")
 _VARIANTS = str.maketrans(LETTER_VARIANTS)
@@ -27,17 +24,15 @@ def normalize_marker_text(text: str) -> str:
     return text.strip(_EDGE_PUNCT)
 
 
-@lru_cache(maxsize=1)
-def load_markers() -> dict:
-    return tomllib.loads(MARKERS_FILE.read_text(encoding="utf-8"))
+def marker_words(family: str) -> list[str]:
+    """A family's entries from every lexicon file, as written."""
+    return words_for("discovery", family)
 
 
 @lru_cache(maxsize=None)
 def phrases(family: str) -> tuple[str, ...]:
-    """All phrases of a family, normalised, longest first."""
-    entry = load_markers()[family]
-    values = entry if isinstance(entry, list) else [p for lang in entry.values() for p in lang]
-    return tuple(sorted({normalize_marker_text(p) for p in values if p.strip()}, key=len, reverse=True))
+    """All phrases of a family, every language, normalised, longest first."""
+    return tuple(sorted({normalize_marker_text(p) for p in marker_words(family) if p.strip()}, key=len, reverse=True))
 
 
 def equals_phrase(text: str, family: str) -> bool:

@@ -22,8 +22,8 @@ How:
    date), the standfirst when the markup marks it as one (lead, intro, standfirst, subtitle
    ... classes, a paragraph wholly in bold, a heading repeating the meta description), a
    key-points list above the story, link-only items and lines (related stories), date
-   stamps, bylines and service lines from the per-language marker file
-   (data/body_markers.toml).
+   stamps, bylines and service lines from the lexicons' `[extraction]` tables
+   (newscrawl/lexicons/<lang>.toml).
 4. JSON-LD articleBody, where the page gives the full text, is a second opinion: it filters
    the candidate's blocks when it covers them (subheadings between kept paragraphs stay),
    and replaces the candidate when the candidate is a clearly shorter part of it.
@@ -31,11 +31,9 @@ How:
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Mapping, Optional
 
 from lxml import etree
@@ -43,8 +41,8 @@ from lxml.html import HtmlElement
 
 import trafilatura
 
-# Through importlib.resources: the package may run from a zipped egg (scrapyd).
-_DATA = resources.files("newscrawl.extraction").joinpath("data/body_markers.toml")
+from newscrawl.lexicons import words_for
+
 _WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")
 _SPACE = re.compile(r"[^\S\n]+")  # whitespace but newlines
@@ -93,18 +91,11 @@ class Block:
 
 @lru_cache(maxsize=1)
 def _marker_re() -> re.Pattern:
-    patterns = [p for group in _data().get("lines", {}).values() for p in group]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{p})" for p in words_for("extraction", "drop_blocks")), re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
-def _data() -> dict:
-    with _DATA.open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def _word_prefix_re(section: str) -> re.Pattern:
-    words = sorted(_data().get(section, {}).get("words", []), key=len, reverse=True)
+def _word_prefix_re(name: str) -> re.Pattern:
+    words = sorted(words_for("extraction", name), key=len, reverse=True)
     return re.compile(r"(?:%s)\b\W*" % "|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
