@@ -25,7 +25,6 @@ import argparse
 import gc
 import json
 import multiprocessing as mp
-import os
 import sys
 import time
 import unicodedata

@@ -69,7 +69,7 @@ def perturb(body: bytes, headers: dict, mode: str) -> bytes:
     import lxml.html
 
     from newscrawl.extraction.article import parse_html
-    from newscrawl.extraction.decode import decode_html
+    from newscrawl.text.decode import decode_html
 
     tree = parse_html(decode_html(body, headers))
     if tree is None:

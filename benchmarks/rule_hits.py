@@ -3,7 +3,7 @@ how many pages and publishers, and how often on a line of the true story.
 
     .venv/bin/python benchmarks/rule_hits.py [--eval ../shared/eval] [--sets zyte-dev,fundus-dev] [--all]
 
-Rules audited: the lexicons' (newscrawl/lexicons/*.toml) `[extraction]` tables (the body
+Rules audited: the lexicons' (newscrawl/text/lexicons/*.toml) `[extraction]` tables (the body
 extractor's dropped blocks, stamp words and byline words) and their `[cleaning.*]` tables. A marker rule is counted on the blocks the body
 extractor tested and dropped with it; a lexicon pattern on every line of the extracted
 (uncleaned) body, in the positions it applies to (edge patterns on the first/last lines),
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
     from newscrawl.extraction import body as body_module
     from newscrawl.extraction import extract_article
 
-    from newscrawl.lexicons import tables_for, words_for
+    from newscrawl.text.lexicons import tables_for, words_for
 
     markers = [(f"lexicons/{stem}.toml [extraction] drop_blocks[{i}] {p}", re.compile(p, re.IGNORECASE))
                for stem, table in tables_for("extraction").items()

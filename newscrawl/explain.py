@@ -160,7 +160,7 @@ def _removed_lines(raw_body: Optional[str], clean_body: Optional[str]) -> list[s
 def explain_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"", fetched_at: Optional[datetime] = None,
                  hints: Optional[PageHints] = None) -> dict:
     from newscrawl.extraction.article import parse_html
-    from newscrawl.extraction.decode import decode_html
+    from newscrawl.text.decode import decode_html
     from newscrawl.extraction.profiles import page_profile, read_profile_fields
     from newscrawl.page import _profiles
 

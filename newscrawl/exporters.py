@@ -12,12 +12,12 @@ The same rows in all three.
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 
+from newscrawl.text.dates import parse_timestamp
 from newscrawl.items import EXPORT_FIELDS, LIST_FIELDS
 
 CSV_LIST_SEPARATOR = "; "
@@ -86,16 +86,10 @@ def parquet_schema():
     return pa.schema([(name, types[name]) for name in EXPORT_FIELDS])
 
 
-def _timestamp(value: Optional[str]) -> Optional[datetime]:
-    if not value:
-        return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def parquet_row(record: dict) -> dict:
     row = {name: record.get(name) for name in EXPORT_FIELDS}
     for name in TIMESTAMP_FIELDS:
-        row[name] = _timestamp(row[name])
+        row[name] = parse_timestamp(row[name])
     return row
 
 

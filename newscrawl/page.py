@@ -93,7 +93,7 @@ def process_page(url: str, headers: Optional[Mapping] = None, body: bytes = b"",
 
 
 def _content_type(headers: Mapping) -> str:
-    from newscrawl.extraction.decode import content_type
+    from newscrawl.text.decode import content_type
 
     return (content_type(headers) or "").split(";", 1)[0].strip().lower()
 
@@ -158,7 +158,7 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
     from newscrawl.cleaning import clean_article
     from newscrawl.extraction import extract_article
     from newscrawl.extraction.article import parse_html
-    from newscrawl.extraction.decode import decode_html
+    from newscrawl.text.decode import decode_html
     from newscrawl.extraction.profiles import apply_profile_fields, read_profile_fields
 
     tree = parse_html(decode_html(body, headers))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from datetime import datetime, timezone
 from urllib.parse import unquote, urlsplit
 
@@ -12,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from newscrawl.dates import parse_since
+from newscrawl.text.dates import parse_since
 from newscrawl.items import Article, missing_required
 
 

@@ -234,7 +234,7 @@ def check_settings(settings, overridden=()) -> None:
             raise ValueError(f"{name}={raw!r}: expected True or False") from None
     since = settings.get("NEWSCRAWL_SINCE")
     if since:
-        from newscrawl.dates import parse_since
+        from newscrawl.text.dates import parse_since
 
         try:
             parse_since(since)

@@ -2,7 +2,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from newscrawl.extraction.dates import (date_from_url, not_in_future, parse_arabic_date, parse_machine_date,
+from newscrawl.text.dates import (date_from_url, not_in_future, parse_arabic_date, parse_machine_date,
                                         parse_visible_date)
 
 FETCHED = datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc)
@@ -94,7 +94,7 @@ def test_month_names_and_numbers_without_dateparser(text, language, iso):
 
 
 def test_revision_labels_are_recognised():
-    from newscrawl.extraction.dates import is_modified_label
+    from newscrawl.text.dates import is_modified_label
 
     assert is_modified_label("Last Updated : Nov 20, 2019 01:41 PM IST")
     assert is_modified_label("Aktualisiert am 3. Mai 2024")
@@ -139,7 +139,7 @@ def test_incomplete_or_impossible_calendar_dates_are_not_dates(text):
 
 
 def test_calendar_conversions_known_days():
-    from newscrawl.extraction.dates import hijri_to_gregorian, solar_hijri_to_gregorian
+    from newscrawl.text.dates import hijri_to_gregorian, solar_hijri_to_gregorian
     assert solar_hijri_to_gregorian(1402, 1, 1) == (2023, 3, 21)
     assert solar_hijri_to_gregorian(1403, 12, 30) == (2025, 3, 20)  # 1403 is a leap year
     assert hijri_to_gregorian(1445, 9, 1) == (2024, 3, 11)

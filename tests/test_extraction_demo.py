@@ -14,7 +14,7 @@ from newscrawl.extraction import extract_article
 from newscrawl.extraction.profiles import find_profile, load_profiles
 from newscrawl.extraction.structured import collect
 from newscrawl.extraction.article import parse_html
-from newscrawl.extraction.decode import decode_html
+from newscrawl.text.decode import decode_html
 
 # Fetch times just after the newest story of each site (the dates are checked against them).
 FETCHED_AT = {"arabic": datetime(2020, 8, 21, 18, 0, tzinfo=timezone.utc),

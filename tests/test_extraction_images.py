@@ -146,7 +146,7 @@ def test_demo_sites_every_figure_with_its_caption(demo_story_pages):
     (as caption + credit); placeholder images (the Arabic site's) are no story images."""
     from urllib.parse import urljoin
 
-    from newscrawl.extraction.decode import decode_html
+    from newscrawl.text.decode import decode_html
 
     figures = {"english": 0, "arabic": 0}
     for site, url, body in demo_story_pages:

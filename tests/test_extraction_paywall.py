@@ -14,7 +14,7 @@ import pytest
 
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.article import parse_html
-from newscrawl.extraction.decode import decode_html
+from newscrawl.text.decode import decode_html
 from newscrawl.extraction.paywall import accessible_for_free, find_paywalled, paywalled_from_html
 from newscrawl.extraction.structured import collect, is_article
 

@@ -7,7 +7,7 @@ import pytest
 from newscrawl.cleaning import clean_article
 from newscrawl.extraction import extract_article
 from newscrawl.extraction.article import parse_html, strip_site_suffix
-from newscrawl.extraction.decode import decode_html
+from newscrawl.text.decode import decode_html
 from newscrawl.extraction.language import choose_language, detect
 from newscrawl.extraction.profiles import ProfileError, find_profile, load_profile_text
 from newscrawl.extraction.structured import collect

@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from newscrawl.extraction.decode import decode_html, detect_encoding
+from newscrawl.text.decode import decode_html, detect_encoding
 from newscrawl.page import (ARTICLE, ERROR, FEED, LISTING, PAGINATION, RELATED, SITEMAP, SITEMAP_LINK, STORY, PageHints,
                             process_page)
 

@@ -12,7 +12,7 @@ from typing import Optional
 
 from newscrawl.cleaning.lexicon import FoldedLine, compiled_rules, default_lexicons, load_lexicons, match_line
 from newscrawl.cleaning.lines import CleanResult, byline_names, clean_paragraphs
-from newscrawl.cleaning.text import normalize_text
+from newscrawl.text.normalise import normalize_text
 from newscrawl.cleaning.title import clean_title
 from newscrawl.extraction.authors import _compact, people_and_organisations
 from newscrawl.items import Article

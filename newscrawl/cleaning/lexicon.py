@@ -1,5 +1,5 @@
 """Cleaning's boilerplate line rules: the `[cleaning.<kind>]` tables of the lexicon files
-(newscrawl/lexicons/<lang>.toml), compiled once.
+(newscrawl/text/lexicons/<lang>.toml), compiled once.
 
 A lexicon file has `language = "xx"`, optional `[defs]` (named regex pieces used in
 patterns as `{{name}}`, `_common.toml` holds the shared ones) and one table per kind of
@@ -17,75 +17,28 @@ diacritics, alef/yeh variants and curly quotes ignored). Patterns of the kinds i
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from newscrawl.lexicons import COMMON, LEXICON_DIR, read_lexicon_files
-from newscrawl.text.arabic import DIACRITICS, LETTER_VARIANTS
+from newscrawl.text.lexicons import COMMON, LEXICON_DIR, read_lexicon_files
+from newscrawl.text.normalise import fold, fold_char, fold_text
 
 VALUE_KINDS = ("credit", "byline")
 # Lines longer than this are story text, whatever they contain.
 MAX_BOILERPLATE_CHARS = 700
 
-_CHAR_MAP = {
-    **LETTER_VARIANTS,
-    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\uff1a": ":", "\u00a0": " ",
-}
 # Decoration around a line that does not change what it is ("- Advertisement", "+++ Eilmeldung +++").
 _DECORATION = "\\s\\-\u2010-\u2015\u2022\u00b7*\u25ba\u25b6\u25b8>|+~_=#\u2026"
 _EDGES = re.compile(f"^[{_DECORATION}]*(.*?)[{_DECORATION}]*$", re.S)
 _DEF_REF = re.compile(r"\{\{(\w+)\}\}")
 
 
-@lru_cache(maxsize=4096)
-def _fold_char(ch: str) -> str:
-    if ch in DIACRITICS:
-        return ""
-    if ch in _CHAR_MAP:
-        return _CHAR_MAP[ch]
-    if ch.isascii():
-        return ch
-    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-    return base if len(base) == 1 else ch
-
-
-class _FoldTable(dict):
-    """str.translate table filled on first sight of each character (C-speed afterwards)."""
-
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold_text(text: str) -> str:
-    """Text for matching: case kept, accents, Arabic diacritics and letter variants folded."""
-    return text.translate(_FOLD_TABLE)
-
-
-def fold(text: str) -> tuple[str, list[int]]:
-    """`fold_text`, and for each of its characters the index it came from in `text` (so a
-    span matched in the folded text maps back to the original)."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        f = _fold_char(ch)
-        if f:
-            out.append(f)
-            origin.append(i)
-    return "".join(out), origin
-
-
 def fold_pattern(pattern: str) -> str:
     # Regex syntax is ASCII and folds to itself; only letters in the pattern change.
-    return "".join(_fold_char(ch) for ch in pattern)
+    return "".join(fold_char(ch) for ch in pattern)
 
 
 @dataclass

@@ -11,8 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, compiled_rules, default_lexicons, fold_text, match_line
-from newscrawl.cleaning.text import normalize_text
+from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, compiled_rules, default_lexicons, match_line
+from newscrawl.text.normalise import fold_text
+from newscrawl.text.normalise import normalize_text
 
 HEAD_LINES = 3  # edge patterns apply to the first HEAD_LINES remaining lines...
 TAIL_LINES = 3  # ...and to the last TAIL_LINES

@@ -5,8 +5,7 @@ import re
 from collections import Counter
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import fold_text
-from newscrawl.cleaning.text import normalize_text
+from newscrawl.text.normalise import fold_text, normalize_text
 
 # Separators sites put between the headline and their name.
 _SUFFIX = re.compile(r"^(?P<head>.+?)\s+(?:\||-|–|—|::|·|•|»|«|/|~)\s+(?P<tail>[^|–—·•»«~]{1,60})$")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_INTERRUPTED, EXIT_OK, EXIT_WARNINGS, CommandError
-from newscrawl.dates import parse_since
+from newscrawl.text.dates import parse_since
 from newscrawl.urls import registrable_domain
 from newscrawl.extensions import error_count, errors_by_kind
 from newscrawl.outputs import check_output_path

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 from newscrawl.cli import EXIT_ERRORS, EXIT_OK, CommandError
+from newscrawl.text.dates import parse_timestamp
 from newscrawl.items import missing_required
 from newscrawl.outputs import atomic_text_file, check_output_path
 from newscrawl.runs import new_run_id
@@ -96,16 +97,6 @@ def _check_inputs(args) -> list[tuple[Path, str, Optional[str]]]:
     if urls:
         raise CommandError(f"{len(args.url)} --url given for {html_count} HTML input(s)")
     return plan
-
-
-def _parse_warc_date(value: Optional[str]) -> Optional[datetime]:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _is_html(content_type: Optional[str], body_start: bytes) -> bool:
@@ -207,7 +198,7 @@ def _warc_pages(path: Path, progress: Progress, skipped: Counter) -> Iterator[Pa
                 skipped["not HTML"] += 1
                 continue
             yield Page(url=url.strip(), body=body, headers=headers,
-                       fetched_at=_parse_warc_date(record.rec_headers.get_header("WARC-Date")),
+                       fetched_at=parse_timestamp(record.rec_headers.get_header("WARC-Date")),
                        origin=origin, hints=_recorded_hints(record))
             progress.update(fh.tell(), progress.pages + 1)
 
@@ -249,7 +240,7 @@ def run(args) -> int:
     profile_dirs = check_profiles_before_start(tuple(args.profiles))
     html_fetched_at = None
     if args.fetched_at:
-        html_fetched_at = _parse_warc_date(args.fetched_at)
+        html_fetched_at = parse_timestamp(args.fetched_at)
         if html_fetched_at is None:
             raise CommandError(f"--fetched-at {args.fetched_at!r}: not an ISO 8601 date-time")
     check_output_path(args.output)

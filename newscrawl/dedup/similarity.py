@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Optional
 
 import numpy as np
 
+from newscrawl.text.dates import parse_timestamp
 from newscrawl.dedup.fingerprint import Fingerprint
 
 # Shingle hashes kept per story: texts with at most EXACT_SHINGLES shingles are kept whole (so
@@ -109,15 +109,8 @@ class StorySketch:
 
 def date_hours(value: Optional[str]) -> Optional[float]:
     """ISO 8601 date/date-time to hours since the epoch (naive = UTC); None when unparsable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.timestamp() / 3600.0
+    parsed = parse_timestamp(str(value)) if value else None
+    return parsed.timestamp() / 3600.0 if parsed else None
 
 
 def sketch_of(fp: Fingerprint, story_id: str, date: Optional[str], version: int = 1) -> StorySketch:

@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 from newscrawl.demo.build_arabic import BY_KEY as ARABIC_STORIES
-from newscrawl.extraction.dates import hijri_to_gregorian
+from newscrawl.text.dates import hijri_to_gregorian
 
 HERE = Path(__file__).resolve().parent
 SITE = HERE / "sites" / "legacy"

@@ -24,7 +24,7 @@ _PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True,
 class LinkEntry:
     url: str
     title: Optional[str] = None
-    date: Optional[str] = None  # as given (ISO 8601 or RFC 822); parse with newscrawl.dates
+    date: Optional[str] = None  # as given (ISO 8601 or RFC 822); parse with newscrawl.text.dates
     kind: str = "page"  # 'page' or 'sitemap' (a child sitemap of an index)
 
 

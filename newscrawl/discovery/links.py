@@ -12,7 +12,8 @@ import lxml.html
 from lxml import etree
 
 from newscrawl.urls import strip_tracking
-from newscrawl.discovery.markers import equals_phrase, marker_words, normalize_marker_text, starts_with_phrase
+from newscrawl.discovery.markers import equals_phrase, marker_words, starts_with_phrase
+from newscrawl.text.normalise import normalize_marker_text
 from newscrawl.discovery.urls import PAGE_NUMBER_RE, is_crawlable, url_shape
 
 FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json"}

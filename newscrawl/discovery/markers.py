@@ -1,27 +1,11 @@
-"""Discovery's marker phrases (the `[discovery]` tables of newscrawl/lexicons/*.toml) and matching
+"""Discovery's marker phrases (the `[discovery]` tables of newscrawl/text/lexicons/*.toml) and matching
 link and heading text against them."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 
-from newscrawl.lexicons import words_for
-from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, LETTER_VARIANTS, TATWEEL
-
-_STRIP_RE = re.compile(f"[{TATWEEL}{DIACRITICS_CLASS}\u200c\u200d{BIDI_MARKS_CLASS}]")
-_VARIANTS = str.maketrans(LETTER_VARIANTS)
-_EDGE_PUNCT = " \t\n\r\xa0:：-–—»«›‹>→←<…|•·.!?،؛()[]\"'"
-
-
-def normalize_marker_text(text: str) -> str:
-    """Lower-case, NFKC, no tatweel/harakat/bidi marks, hamza-less alef, collapsed spaces,
-    no punctuation at the edges: 'إقرأ أيضاً:' and 'اقرا ايضا' compare equal."""
-    text = unicodedata.normalize("NFKC", text or "")
-    text = _STRIP_RE.sub("", text).casefold()
-    text = text.translate(_VARIANTS)
-    text = " ".join(text.split())
-    return text.strip(_EDGE_PUNCT)
+from newscrawl.text.lexicons import words_for
+from newscrawl.text.normalise import normalize_marker_text
 
 
 def marker_words(family: str) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from newscrawl.discovery.links import as_tree, base_url, absolute, CHROME_XPATH
 from newscrawl.discovery.site_memory import pattern_kind, template_is_story
 from newscrawl.discovery.urls import is_page_number_url, url_shape
-from newscrawl.extraction.dates import looks_like_date_line
+from newscrawl.text.dates import looks_like_date_line
 from newscrawl.extraction.structured import ARTICLE_TYPES, MAX_JSONLD_CHARS, parse_jsonld
 
 ARTICLE = "article"

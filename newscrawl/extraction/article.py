@@ -29,9 +29,9 @@ from newscrawl.urls import canonicalize_url, registrable_domain
 from newscrawl.date_contract import apply_date_contract, site_timezone
 from newscrawl.extraction import authors as author_rules
 from newscrawl.extraction import body as body_extractor
-from newscrawl.extraction.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
+from newscrawl.text.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
                                         parse_machine_date, parse_visible_date)
-from newscrawl.extraction.decode import decode_html
+from newscrawl.text.decode import decode_html
 from newscrawl.extraction.images import find_images
 from newscrawl.extraction.legacy import fill_from_legacy, read_legacy_layout
 from newscrawl.extraction.paywall import find_paywalled
@@ -682,7 +682,7 @@ def extract_article(
 
 def _apply_hints(article: Article, hints: Any) -> None:
     """What the crawl knew before fetching fills only what the page left empty."""
-    from newscrawl.dates import listed_date_text
+    from newscrawl.text.dates import listed_date_text
 
     if not article.title and getattr(hints, "listed_title", None):
         article.title = hints.listed_title

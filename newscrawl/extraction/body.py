@@ -23,7 +23,7 @@ How:
    ... classes, a paragraph wholly in bold, a heading repeating the meta description), a
    key-points list above the story, link-only items and lines (related stories), date
    stamps, bylines and service lines from the lexicons' `[extraction]` tables
-   (newscrawl/lexicons/<lang>.toml).
+   (newscrawl/text/lexicons/<lang>.toml).
 4. JSON-LD articleBody, where the page gives the full text, is a second opinion: it filters
    the candidate's blocks when it covers them (subheadings between kept paragraphs stay),
    and replaces the candidate when the candidate is a clearly shorter part of it.
@@ -41,7 +41,7 @@ from lxml.html import HtmlElement
 
 import trafilatura
 
-from newscrawl.lexicons import words_for
+from newscrawl.text.lexicons import words_for
 
 _WORD = re.compile(r"\w+")
 _WS = re.compile(r"\s+")

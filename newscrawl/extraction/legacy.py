@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 
 from newscrawl.discovery.markers import starts_with_phrase
 from newscrawl.extraction.authors import split_names
-from newscrawl.extraction.dates import looks_like_date_line, not_in_future, parse_visible_date
+from newscrawl.text.dates import looks_like_date_line, not_in_future, parse_visible_date
 
 # Elements that end a line of text; everything else is inline.
 BREAKING = {"table", "tr", "td", "th", "tbody", "thead", "div", "p", "ul", "ol", "li", "h1", "h2", "h3",

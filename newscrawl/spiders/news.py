@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from newscrawl.dates import parse_listed_date, parse_since
+from newscrawl.text.dates import parse_since, parse_timestamp
 from newscrawl.urls import host_of, registrable_domain, strip_tracking
 from newscrawl.discovery.site_memory import SiteMemory
 from newscrawl.page import (ARTICLE, FEED_LINK, LISTING, LISTING_LINK, OTHER, PAGINATION, RELATED, SITEMAP_LINK, STORY,
@@ -279,7 +279,7 @@ class NewsSpider(scrapy.Spider):
                 yield from self._follow([link], response, PRIORITY_FEED)
                 continue
             if self.since and link.date:
-                listed_date = parse_listed_date(link.date)
+                listed_date = parse_timestamp(link.date)
                 if listed_date and listed_date < self.since:
                     self._count("skipped/before_since")
                     continue

@@ -1,6 +1,7 @@
-"""Date strings -> ISO 8601, in every form a news page writes them.
+"""The one date parser: date strings -> datetimes and ISO 8601, in every form a news page,
+a feed, a sitemap, a WARC record or a command line writes them.
 
-Fast paths first (ISO 8601, RFC 2822, a date in the URL, Arabic month names and digits,
+For pages: fast paths first (ISO 8601, RFC 2822, a date in the URL, Arabic month names and digits,
 relative Arabic phrases), dateparser last and only for visible text. Every result is checked
 against the fetch time: a publication date is never in the future.
 """
@@ -11,8 +12,9 @@ import tomllib
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
+
+from newscrawl.text.lexicons import LEXICON_DIR
 
 from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS_CLASS, TATWEEL
 
@@ -43,8 +45,7 @@ _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict:
-    with resources.files("newscrawl.extraction").joinpath("data/dates.toml").open("rb") as fh:
-        data = tomllib.load(fh)
+    data = tomllib.loads(LEXICON_DIR.joinpath("_dates.toml").read_text(encoding="utf-8"))
     months = {_normalise_arabic(k): v for k, v in data["months"]["ar"].items()}
     # longest names first so "كانون الثاني" wins over a bare "كانون"
     month_re = re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(sorted(map(re.escape, months), key=len, reverse=True)))
@@ -390,3 +391,43 @@ def not_in_future(parsed: Optional[ParsedDate], fetched_at: Optional[datetime]) 
         value = value.replace(tzinfo=timezone.utc)
     limit = fetched_at + (FUTURE_TOLERANCE if parsed.has_time else timedelta(days=1))
     return parsed if value <= limit else None
+
+
+# --------------------------------------------------------------------------- dates the crawl is given
+
+_AGE_RE = re.compile(r"^\s*(\d+)\s*([hdw])\s*$", re.I)
+
+
+def parse_timestamp(value: Optional[str]) -> Optional[datetime]:
+    """A machine-written date (feed, sitemap, WARC-Date, an export's own value: ISO 8601 or
+    RFC 2822) as an aware datetime, naive read as UTC; None if unreadable."""
+    parsed = parse_machine_date(value) if isinstance(value, str) else None
+    if parsed is None:
+        return None
+    return parsed.value if parsed.value.tzinfo else parsed.value.replace(tzinfo=timezone.utc)
+
+
+def listed_date_text(value: Optional[str]) -> Optional[str]:
+    """A feed or sitemap date as an export value: ISO 8601 with the time and offset when the
+    entry gives them, the bare date when it gives only a date (no time is made up)."""
+    parsed = parse_machine_date(value) if isinstance(value, str) else None
+    return parsed.iso() if parsed else None
+
+
+def parse_since(value: Optional[str], now: Optional[datetime] = None) -> Optional[datetime]:
+    """'2024-05-01', '2024-05-01T10:00:00+02:00', or an age such as '36h', '7d', '2w'. Strict:
+    a user's typo is an error, not a date found somewhere in the text."""
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value
+    now = now or datetime.now(timezone.utc)
+    match = _AGE_RE.match(str(value))
+    if match:
+        n, unit = int(match.group(1)), match.group(2).lower()
+        return now - {"h": timedelta(hours=n), "d": timedelta(days=n), "w": timedelta(weeks=n)}[unit]
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"not a date (use YYYY-MM-DD, an ISO date-time, or an age like 7d): {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

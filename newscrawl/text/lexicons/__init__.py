@@ -22,7 +22,7 @@ from typing import Union
 import tomllib
 
 # Read through importlib.resources, so the files load from a zipped egg (scrapyd) too.
-LEXICON_DIR = files("newscrawl.lexicons")
+LEXICON_DIR = files("newscrawl.text.lexicons")
 COMMON = "_common"
 
 

@@ -1,4 +1,12 @@
-"""Text normalisation shared by titles, body lines and author names.
+"""The one home of text normalisation.
+
+- `normalize_text`: what every exported text field goes through (titles, body lines, names).
+- `fold_text` / `fold`: the matching form of a text (case kept; Latin accents, Arabic
+  diacritics and letter variants, curly quotes folded) that cleaning's lexicon patterns are
+  compared with.
+- `normalize_marker_text`: the form discovery compares link and heading phrases in.
+Dedup's fingerprints fold further (digits, teh marbuta) in their own vectorised tokenizer
+(newscrawl/dedup/fingerprint.py), from the same Arabic tables (newscrawl/text/arabic.py).
 
 `normalize_text` is idempotent: it runs its steps until the text stops changing, because
 one step can expose work for another (a removed zero-width space can join `&am` and `p;`).
@@ -8,8 +16,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
-from newscrawl.text.arabic import TATWEEL
+from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS, DIACRITICS_CLASS, LETTER_VARIANTS, TATWEEL
 
 # Characters that carry no text: zero-width space, word joiner, BOM, invisible operators,
 # Arabic letter mark, LRM/RLM and the bidi embeddings/isolates. ZWNJ and ZWJ stay: they are
@@ -109,3 +118,68 @@ def normalize_text(text: str, multiline: bool = True) -> str:
 def split_paragraphs(body: str) -> list[str]:
     """Paragraphs of a normalised body (separated by blank lines)."""
     return [p for p in body.split("\n\n") if p.strip()]
+
+
+# --------------------------------------------------------------------------- matching forms
+
+_CHAR_MAP = {
+    **LETTER_VARIANTS,
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\uff1a": ":", "\u00a0": " ",
+}
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    if ch in DIACRITICS:
+        return ""
+    if ch in _CHAR_MAP:
+        return _CHAR_MAP[ch]
+    if ch.isascii():
+        return ch
+    base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return base if len(base) == 1 else ch
+
+
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character (C-speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fold_text(text: str) -> str:
+    """Text for matching: case kept, accents, Arabic diacritics and letter variants folded."""
+    return text.translate(_FOLD_TABLE)
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`fold_text`, and for each of its characters the index it came from in `text` (so a
+    span matched in the folded text maps back to the original)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        f = fold_char(ch)
+        if f:
+            out.append(f)
+            origin.append(i)
+    return "".join(out), origin
+
+
+_STRIP_RE = re.compile(f"[{TATWEEL}{DIACRITICS_CLASS}\u200c\u200d{BIDI_MARKS_CLASS}]")
+_VARIANTS = str.maketrans(LETTER_VARIANTS)
+_EDGE_PUNCT = " \t\n\r\xa0:：-–—»«›‹>→←<…|•·.!?،؛()[]\"'"
+
+
+def normalize_marker_text(text: str) -> str:
+    """Lower-case, NFKC, no tatweel/harakat/bidi marks, hamza-less alef, collapsed spaces,
+    no punctuation at the edges: 'إقرأ أيضاً:' and 'اقرا ايضا' compare equal."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _STRIP_RE.sub("", text).casefold()
+    text = text.translate(_VARIANTS)
+    text = " ".join(text.split())
+    return text.strip(_EDGE_PUNCT)
