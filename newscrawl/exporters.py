@@ -18,7 +18,7 @@ from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 
 from newscrawl.text.dates import parse_timestamp
-from newscrawl.items import EXPORT_FIELDS, LIST_FIELDS
+from newscrawl.items import EXPORT_FIELDS, LIST_FIELDS, Article
 
 CSV_LIST_SEPARATOR = "; "
 TIMESTAMP_FIELDS = ("date", "date_modified", "fetched_at")
@@ -37,7 +37,13 @@ def format_for(path: str) -> str:
 
 class FlushingJsonLinesExporter(JsonLinesItemExporter):
     def export_item(self, item) -> None:
-        super().export_item(item)
+        if type(item) is Article and self.fields_to_export is None:
+            # The schema's fields in order, none with a serializer: the line the generic path
+            # writes, without its adapter lookups per field (a tenth of the reactor's time).
+            data = self.encoder.encode({name: getattr(item, name) for name in EXPORT_FIELDS}) + "\n"
+            self.file.write(data.encode(self.encoding or "utf-8"))
+        else:
+            super().export_item(item)
         self.file.flush()
 
 

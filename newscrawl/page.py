@@ -56,6 +56,7 @@ class PageHints:
     clean: bool = True  # False: the extracted fields without the cleaning stage (`extract --no-clean`)
     extract_all: bool = False  # extract whatever the page's kind (`extract` over saved story pages)
     site: Optional[dict] = None  # what the crawl has learnt of the page's site (SiteMemory.snapshot())
+    fingerprint: bool = False  # attach dedup's fingerprint to the story (the crawl dedups on the reactor)
 
 
 @dataclass
@@ -193,6 +194,10 @@ def _html_result(url: str, headers: Mapping, body: bytes, fetched_at: datetime, 
             article = clean_article(article, counts)
             for name, n in counts.items():
                 result.counters[f"cleaning/removed/{name}"] += n
+        if hints.fingerprint:
+            from newscrawl.dedup.fingerprint import attach_fingerprint
+
+            attach_fingerprint(article)
         result.article = article
         if kind == ARTICLE:
             result.links.extend(Link(u, RELATED) for u in article.related_urls)

@@ -360,7 +360,10 @@ def template_main(control_fd: int, call: Optional[Callable] = None) -> int:
         call = import_function(os.environ.get("NEWSCRAWL_PAGE_FUNCTION") or "newscrawl.page.process_page")
     # What a first page would pay for (imports, lexicons, profiles, the language model), paid
     # once here and shared by every worker forked afterwards.
-    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE, None, None)
+    from newscrawl.page import PageHints
+
+    call("http://warm-up.invalid/2024/01/01/story.html", {"Content-Type": "text/html"}, _WARM_UP_PAGE, None,
+         PageHints(fingerprint=True))
     gc.collect()
     gc.freeze()  # the collector of a worker then leaves the shared objects' pages alone
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped as they exit

@@ -113,3 +113,22 @@ def test_pandas_to_datetime_needs_no_argument_on_every_export(demo_crawl, tmp_pa
         warnings.simplefilter("error")
         parsed = pd.to_datetime(pd.Series([line["date"] for line in demo_crawl.lines]))
     assert str(parsed.dt.tz) == "UTC" and parsed.notna().all()
+
+
+def test_jsonl_exporter_writes_what_scrapys_generic_exporter_writes():
+    import io
+
+    from scrapy.exporters import JsonLinesItemExporter
+
+    from newscrawl.exporters import FlushingJsonLinesExporter
+    from newscrawl.items import Article
+
+    article = Article(url="https://site.example/a", title="عنوان «الخبر»", body="Para one.\n\nPara two.", source="Site",
+                      authors=["A. Writer"], tags=["x"], images=[{"url": "https://site.example/i.jpg", "caption": "c",
+                                                                   "credit": None}], paywalled=False, version=2)
+    lines = []
+    for exporter_class in (FlushingJsonLinesExporter, JsonLinesItemExporter):
+        out = io.BytesIO()
+        exporter_class(out, ensure_ascii=False, encoding="utf-8").export_item(article)
+        lines.append(out.getvalue())
+    assert lines[0] == lines[1]

@@ -135,3 +135,27 @@ def test_reporting_and_editing_line_moves_to_credit_not_lost():
                            hints=PageHints(extract_all=True)).article
     assert "Reporting by" not in article.body
     assert article.credit and "Jane Doe" in article.credit and "John Roe" in article.credit
+
+
+def test_dedup_fingerprint_is_computed_in_the_page_function_and_reused_only_for_the_same_text():
+    import pickle
+
+    import numpy as np
+
+    from newscrawl.dedup.fingerprint import FINGERPRINT_ATTRIBUTE, fingerprint, story_fingerprint
+
+    url = "https://ledger.example/2024/03/14/dredging.html"
+    assert not hasattr(process_page(url, HTML, STORY_PAGE.encode()).article, FINGERPRINT_ATTRIBUTE)  # extract: not asked
+    result = pickle.loads(pickle.dumps(process_page(url, HTML, STORY_PAGE.encode(), hints=PageHints(fingerprint=True))))
+    article = result.article  # as the reactor receives it from a worker
+    expected = fingerprint(article.body, article.title)
+    attached = getattr(article, FINGERPRINT_ATTRIBUTE)[1]
+    assert attached.exact == expected.exact and np.array_equal(attached.shingles, expected.shingles)
+    assert story_fingerprint(article) is attached
+    assert not hasattr(article, FINGERPRINT_ATTRIBUTE)  # released once dedup has it
+    assert "dedup_fingerprint" not in article.to_dict()  # never exported
+
+    changed = pickle.loads(pickle.dumps(process_page(url, HTML, STORY_PAGE.encode(), hints=PageHints(fingerprint=True))))
+    changed.article.body += "\n\nA paragraph a later pipeline added."
+    assert story_fingerprint(changed.article).exact == fingerprint(changed.article.body, changed.article.title).exact
+    assert story_fingerprint(changed.article).exact != expected.exact

@@ -10,7 +10,7 @@ from typing import Optional
 
 import numpy as np
 
-from newscrawl.dedup.fingerprint import fingerprint
+from newscrawl.dedup.fingerprint import story_fingerprint
 from newscrawl.dedup.similarity import (BOILERPLATE_STORIES, BOILERPLATE_VETO, REVISION_MIN_CHANGE, body_change, compare, date_hours,
                                         index_keys, judge, query_keys, sketch_of)
 from newscrawl.dedup.store import DedupStore, MemoryStore, UrlRecord
@@ -93,7 +93,7 @@ class Deduplicator:
         if not article.id:
             article.id = article_id(article.canonical_url)
         url_key = article.canonical_url
-        fp = fingerprint(article.body or "", article.title)
+        fp = story_fingerprint(article)
         record = store.get_url(url_key)
         seen_this_run = url_key in self._urls_this_run
         self._urls_this_run.add(url_key)

@@ -301,3 +301,31 @@ def fingerprint(body: str, title: str | None = None, size: int = SHINGLE_SIZE) -
         title_hashes=title_hashes,
         n_tokens=int(th.size),
     )
+
+
+# --- computed off the reactor ----------------------------------------------------------------
+# The crawl's page function (in a worker process) attaches the fingerprint of the story it
+# extracted, so the reactor's dedup only looks it up. It is keyed by a checksum of the text,
+# so a pipeline that changed the body or title in between gets a fresh one.
+FINGERPRINT_ATTRIBUTE = "dedup_fingerprint"
+
+
+def _text_key(body: str | None, title: str | None) -> int:
+    return zlib.crc32(f"{title or ''}\x00{body or ''}".encode("utf-8", "surrogatepass"))
+
+
+def attach_fingerprint(article) -> None:
+    """Compute an Article's fingerprint now and keep it on the Article (not exported)."""
+    setattr(article, FINGERPRINT_ATTRIBUTE,
+            (_text_key(article.body, article.title), fingerprint(article.body or "", article.title)))
+
+
+def story_fingerprint(article) -> Fingerprint:
+    """The fingerprint of an Article's body and title: the attached one while the text is
+    unchanged, else computed here. The attached copy is released: dedup needs it once."""
+    attached = getattr(article, FINGERPRINT_ATTRIBUTE, None)
+    if attached is not None:
+        delattr(article, FINGERPRINT_ATTRIBUTE)
+        if attached[0] == _text_key(article.body, article.title):
+            return attached[1]
+    return fingerprint(article.body or "", article.title)

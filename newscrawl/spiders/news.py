@@ -222,7 +222,8 @@ class NewsSpider(scrapy.Spider):
         return PageHints(expect=response.meta.get("nc_hint"), listed_title=listed.get("title"),
                          listed_date=listed.get("date"), listed_from=listed.get("from"), language=site.get("language"),
                          date_locale=site.get("date_locale"), profile=site.get("profile"), timezone=site.get("timezone"),
-                         site=self.site_memory_of(response.url).snapshot(), profile_dirs=self.profile_dirs)
+                         site=self.site_memory_of(response.url).snapshot(), profile_dirs=self.profile_dirs,
+                         fingerprint=True)
 
     async def handle_page(self, response: Response) -> list:
         deferred = self.pool.process(response.url, response_headers(response), response.body,
