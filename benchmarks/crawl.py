@@ -3,17 +3,21 @@ on the same generated local site, in one run. Run by hand:
 `python benchmarks/crawl.py [--stories 10000] [--repeat 3]`.
 
 Every crawl runs as a subprocess with the same politeness-free settings against one site
-served on 127.0.0.1 (by a separate process, so the server does not share the crawl's
-interpreter). Ours runs with NEWSCRAWL_WORKERS = the number of cores, 1 and 2. Figures: wall
-time, pages fetched, stories exported, and the peak of the summed RSS of the crawl process
-and all its children (the workers), sampled every 50 ms. Quote the ratios and medians, not
-the seconds: machines are noisy.
+served on 127.0.0.1 by nginx when the machine has it, else by the project's Python demo server
+(see benchmarks/localsite.py; the server in use is printed). Ours runs with
+NEWSCRAWL_WORKERS = the number of cores, 1 and 2. Figures: wall time, pages fetched, stories
+exported, the peak of the summed RSS and PSS of the crawl process and all its children (the
+workers), sampled every 50 ms, and where the CPU went: CPU milliseconds per page in the crawl's
+main process (the reactor), in its workers, and in the server, and the share of the machine's
+CPU time left idle during the crawl. Quote the ratios and medians, not the seconds: machines
+are noisy.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
+from localsite import serve_static  # noqa: E402
 from sitegen import build_site  # noqa: E402
 
 BARE_SPIDER = '''
@@ -49,7 +54,6 @@ def _tree_memory_kib(root: int) -> tuple[int, int]:
     PSS divides it among them, so the PSS sum is the memory the crawl really holds."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
-    pss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -77,20 +81,46 @@ def _tree_memory_kib(root: int) -> tuple[int, int]:
     return total_rss, total_pss
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, int]:
-    """Wall seconds and the peaks of the summed RSS and PSS (KiB) of the command's process tree."""
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of one live process, from /proc (0 once it is gone)."""
+    try:
+        fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_idle() -> tuple[float, float]:
+    """(idle, total) jiffies of the whole machine, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
+def timed(command: list[str], cwd: Path, server_pid: int, env: dict | None = None) -> dict:
+    """Wall seconds, peaks of the summed RSS and PSS (KiB) of the command's process tree, and
+    CPU seconds: the command's own process, its descendants, the server; the idle share."""
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = _cpu_seconds(server_pid)
+    idle_before, total_before = _machine_idle()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, **(env or {})))
     peak_rss = peak_pss = 0
+    main_cpu = 0.0
     while proc.poll() is None:
         rss, pss = _tree_memory_kib(proc.pid)
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        main_cpu = max(main_cpu, _cpu_seconds(proc.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
+    idle_after, total_after = _machine_idle()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    tree_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{command[:4]} failed:\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, peak_rss, peak_pss
+    return {"seconds": elapsed, "rss": peak_rss, "pss": peak_pss, "main_cpu": main_cpu,
+            "workers_cpu": max(0.0, tree_cpu - main_cpu), "server_cpu": _cpu_seconds(server_pid) - server_before,
+            "idle": (idle_after - idle_before) / max(1, total_after - total_before)}
 
 
 def main() -> None:
@@ -102,40 +132,38 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="nc-bench-crawl-"))
     build_site(work / "site", args.stories, per_page=100)
     (work / "bare.py").write_text(BARE_SPIDER)
-    serve = ("import sys, time\nfrom newscrawl.demo.server import serve_site\n"
-             "server = serve_site(sys.argv[1])\nprint(server.base_url, flush=True)\ntime.sleep(10**6)\n")
-    server = subprocess.Popen([sys.executable, "-c", serve, str(work / "site")], cwd=str(REPO), stdout=subprocess.PIPE,
-                              text=True)
-    url = server.stdout.readline().strip() + "/"
     configs = [("bare link-following spider", None)] + [(f"newscrawl, {n} worker{'s' * (n > 1)}", n)
                                                         for n in sorted({cores, 1, 2})]
-    rows: dict[str, list] = {name: [] for name, _ in configs}
-    try:
+    rows: dict[str, list[dict]] = {name: [] for name, _ in configs}
+    with serve_static(work / "site") as (base_url, server_name, server_pid):
+        url = base_url + "/"
         for i in range(args.repeat):
             for name, workers in configs:
                 out = work / f"{i}-{workers}.jsonl"
                 if workers is None:
-                    t, rss, pss = timed([sys.executable, "-m", "scrapy", "runspider", str(work / "bare.py"), "-a",
-                                    f"start_url={url}", "-O", str(out), *FAST], work)
-                    pages = stories = sum(1 for _ in open(out))
+                    row = timed([sys.executable, "-m", "scrapy", "runspider", str(work / "bare.py"), "-a",
+                                 f"start_url={url}", "-O", str(out), *FAST], work, server_pid)
+                    row["pages"] = row["stories"] = sum(1 for _ in open(out))
                 else:
-                    t, rss, pss = timed([sys.executable, "-m", "newscrawl", "crawl", url, "-o", str(out), "--quiet", *FAST,
-                                    "-s", f"NEWSCRAWL_WORKERS={workers}"], REPO)
-                    pages = json.loads(out.with_name(out.name + ".summary.json").read_text())["pages_fetched"]
-                    stories = sum(1 for _ in open(out))
-                rows[name].append((t, pages, stories, rss, pss))
-                print(f"  run {i + 1}: {name}: {pages} pages in {t:.1f} s, {stories} stories, peak RSS {rss / 1024:.0f} MiB,"
-                      f" PSS {pss / 1024:.0f} MiB", file=sys.stderr)
-    finally:
-        server.terminate()
-    med = lambda name, k: statistics.median(r[k] for r in rows[name])  # noqa: E731
-    rate = {name: med(name, 1) / med(name, 0) for name in rows}
-    print(f"site: {args.stories} stories on 127.0.0.1, {cores} cores, {args.repeat} runs each, medians")
-    print(f"{'crawler':<30}{'seconds':>9}{'pages':>8}{'pages/s':>9}{'stories':>9}{'peak RSS MiB':>14}"
-          f"{'peak PSS MiB':>14}")
+                    row = timed([sys.executable, "-m", "newscrawl", "crawl", url, "-o", str(out), "--quiet", *FAST,
+                                 "-s", f"NEWSCRAWL_WORKERS={workers}"], REPO, server_pid)
+                    row["pages"] = json.loads(out.with_name(out.name + ".summary.json").read_text())["pages_fetched"]
+                    row["stories"] = sum(1 for _ in open(out))
+                rows[name].append(row)
+                print(f"  run {i + 1}: {name}: {row['pages']} pages in {row['seconds']:.1f} s, {row['stories']} stories,"
+                      f" peak RSS {row['rss'] / 1024:.0f} MiB, PSS {row['pss'] / 1024:.0f} MiB,"
+                      f" CPU main {row['main_cpu']:.1f} s workers {row['workers_cpu']:.1f} s server {row['server_cpu']:.1f} s,"
+                      f" idle {row['idle']:.0%}", file=sys.stderr)
+    med = lambda name, key: statistics.median(r[key] for r in rows[name])  # noqa: E731
+    per_page = lambda name, key: 1000 * statistics.median(r[key] / r["pages"] for r in rows[name])  # noqa: E731
+    rate = {name: statistics.median(r["pages"] / r["seconds"] for r in rows[name]) for name in rows}
+    print(f"site: {args.stories} stories on 127.0.0.1 served by {server_name}, {cores} cores, {args.repeat} runs each, medians")
+    print(f"{'crawler':<30}{'pages':>7}{'pages/s':>9}{'stories':>9}{'RSS MiB':>9}{'PSS MiB':>9}"
+          f"{'CPU ms/page: main':>19}{'workers':>9}{'server':>8}{'idle':>7}")
     for name in rows:
-        print(f"{name:<30}{med(name, 0):>9.2f}{med(name, 1):>8.0f}{rate[name]:>9.1f}{med(name, 2):>9.0f}"
-              f"{med(name, 3) / 1024:>14.0f}{med(name, 4) / 1024:>14.0f}")
+        print(f"{name:<30}{med(name, 'pages'):>7.0f}{rate[name]:>9.1f}{med(name, 'stories'):>9.0f}"
+              f"{med(name, 'rss') / 1024:>9.0f}{med(name, 'pss') / 1024:>9.0f}{per_page(name, 'main_cpu'):>19.2f}"
+              f"{per_page(name, 'workers_cpu'):>9.2f}{per_page(name, 'server_cpu'):>8.2f}{med(name, 'idle'):>7.0%}")
     bare = rate["bare link-following spider"]
     ours_cores = rate[f"newscrawl, {cores} worker{'s' * (cores > 1)}"]
     print(f"pages/s, ours ({cores} workers) / bare: {ours_cores / bare:.2f}  (target >= 0.8)")
