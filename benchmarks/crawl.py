@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -48,37 +47,33 @@ class Bare(scrapy.Spider):
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "LOG_LEVEL=WARNING"]
 
 
-def _tree_memory_kib(root: int) -> tuple[int, int]:
-    """Summed RSS and summed PSS of a process and all its descendants, from /proc. RSS counts
-    a page shared by several processes (the workers' copy-on-write memory) in each of them;
-    PSS divides it among them, so the PSS sum is the memory the crawl really holds."""
+def _process_tree(root: int) -> list[int]:
+    """A process and all its descendants, from /proc."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(stat[1])
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
-    total_rss = total_pss = 0
-    todo = [root]
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree, todo = [], [root]
     while todo:
         pid = todo.pop()
-        total_rss += rss.get(pid, 0)
-        try:
-            rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
-            total_pss += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
-        except (OSError, StopIteration):
-            total_pss += rss.get(pid, 0)
+        tree.append(pid)
         todo.extend(child for child, parent in parents.items() if parent == pid)
-    return total_rss, total_pss
+    return tree
+
+
+def _memory_kib(pid: int) -> tuple[int, int]:
+    """RSS and PSS of one process. RSS counts a page shared by several processes (the
+    workers' copy-on-write memory) in each of them; PSS divides it among them, so the PSS
+    sum is the memory the crawl really holds."""
+    try:
+        rollup = (Path("/proc") / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return 0, 0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in rollup.splitlines()[1:] if line.endswith("kB")}
+    return values.get("Rss", 0), values.get("Pss", 0)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -98,28 +93,31 @@ def _machine_idle() -> tuple[float, float]:
 
 def timed(command: list[str], cwd: Path, server_pid: int, env: dict | None = None) -> dict:
     """Wall seconds, peaks of the summed RSS and PSS (KiB) of the command's process tree, and
-    CPU seconds: the command's own process, its descendants, the server; the idle share."""
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU seconds of the command's own process, of its descendants (sampled from /proc every
+    50 ms: the workers' parent ignores SIGCHLD, so their time never reaches a rusage), of
+    the server; and the machine's idle share."""
     server_before = _cpu_seconds(server_pid)
     idle_before, total_before = _machine_idle()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=str(cwd), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env=dict(os.environ, **(env or {})))
     peak_rss = peak_pss = 0
-    main_cpu = 0.0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
-        rss, pss = _tree_memory_kib(proc.pid)
+        rss = pss = 0
+        for pid in _process_tree(proc.pid):
+            r, p = _memory_kib(pid)
+            rss, pss = rss + r, pss + p
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu_seconds(pid))
         peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        main_cpu = max(main_cpu, _cpu_seconds(proc.pid))
         time.sleep(0.05)
     elapsed = time.perf_counter() - started
     idle_after, total_after = _machine_idle()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    tree_cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{command[:4]} failed:\n{proc.stderr.read().decode()[-2000:]}")
+    main_cpu = cpu.get(proc.pid, 0.0)
     return {"seconds": elapsed, "rss": peak_rss, "pss": peak_pss, "main_cpu": main_cpu,
-            "workers_cpu": max(0.0, tree_cpu - main_cpu), "server_cpu": _cpu_seconds(server_pid) - server_before,
+            "workers_cpu": sum(cpu.values()) - main_cpu, "server_cpu": _cpu_seconds(server_pid) - server_before,
             "idle": (idle_after - idle_before) / max(1, total_after - total_before)}
 
 
