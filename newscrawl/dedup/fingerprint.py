@@ -16,40 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from newscrawl.text.arabic import DIACRITICS
+from newscrawl.text.normalise import fingerprint_fold_table
 
 # Word shingle size; texts without spaces get one token per character, so the same size
 # gives character 5-grams there.
 SHINGLE_SIZE = 5
 
 # --- normalisation -------------------------------------------------------------------------
-
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x034F, 0x180E], None
-)
-# Arabic: harakat and Quranic marks dropped, tatweel dropped, alef / yeh / teh marbuta /
-# hamza-seat variants folded to one letter each.
-_ARABIC = {
-    0x0640: None,  # tatweel
-    0x0622: "\u0627", 0x0623: "\u0627", 0x0625: "\u0627", 0x0671: "\u0627", 0x0672: "\u0627", 0x0673: "\u0627",
-    0x0649: "\u064A", 0x06CC: "\u064A", 0x0626: "\u064A",  # alef maksura / farsi yeh / yeh with hamza
-    0x0629: "\u0647",  # teh marbuta
-    0x0624: "\u0648",  # waw with hamza
-    0x06A9: "\u0643",  # keheh
-}
-for _mark in DIACRITICS:
-    _ARABIC[ord(_mark)] = None
-
-
-def _digit_table() -> dict[int, str]:
-    """Every Unicode decimal digit (Arabic-Indic, Devanagari, fullwidth …) to its ASCII digit."""
-    table = {}
-    for cp in range(0x80, _TABLE_SIZE):
-        ch = chr(cp)
-        if unicodedata.category(ch) == "Nd":
-            table[cp] = str(unicodedata.digit(ch))
-    return table
-
 
 # Scripts written without spaces between words: each character is a token of its own, so
 # shingles there are character n-grams.
@@ -75,7 +48,7 @@ def _build_tables():
     for lo, hi in _NO_SPACE_RANGES:
         hi = min(hi, _TABLE_SIZE - 1)
         cls[lo:hi + 1] = np.where(cls[lo:hi + 1] == 1, 2, cls[lo:hi + 1])
-    str_table = {**_INVISIBLE, **_ARABIC, **_digit_table()}
+    str_table = fingerprint_fold_table(_TABLE_SIZE)
     for cp, repl in str_table.items():
         fold[cp] = 0 if repl is None else ord(repl)
     return fold, cls, str_table

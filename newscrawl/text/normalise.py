@@ -5,8 +5,10 @@
   diacritics and letter variants, curly quotes folded) that cleaning's lexicon patterns are
   compared with.
 - `normalize_marker_text`: the form discovery compares link and heading phrases in.
-Dedup's fingerprints fold further (digits, teh marbuta) in their own vectorised tokenizer
-(newscrawl/dedup/fingerprint.py), from the same Arabic tables (newscrawl/text/arabic.py).
+- `fingerprint_fold_table`: the fold dedup's fingerprints are computed on (applied with numpy
+  by newscrawl/dedup/fingerprint.py), further than cleaning's: copies of one story differ in
+  digits, teh marbuta and hamza seats.
+All of them take the Arabic characters from the same tables (newscrawl/text/arabic.py).
 
 `normalize_text` is idempotent: it runs its steps until the text stops changing, because
 one step can expose work for another (a removed zero-width space can join `&am` and `p;`).
@@ -17,6 +19,7 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Optional
 
 from newscrawl.text.arabic import BIDI_MARKS_CLASS, DIACRITICS, DIACRITICS_CLASS, LETTER_VARIANTS, TATWEEL
 
@@ -183,3 +186,23 @@ def normalize_marker_text(text: str) -> str:
     text = text.translate(_VARIANTS)
     text = " ".join(text.split())
     return text.strip(_EDGE_PUNCT)
+
+
+_INVISIBLE_FOR_FINGERPRINTS = (0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x034F, 0x180E)
+# Beyond the letter variants cleaning folds: more alef forms, yeh with hamza, teh marbuta, waw with hamza.
+_FINGERPRINT_ARABIC = {"\u0672": "\u0627", "\u0673": "\u0627", "\u0626": "\u064a", "\u0629": "\u0647", "\u0624": "\u0648"}
+
+
+def fingerprint_fold_table(limit: int) -> dict[int, Optional[str]]:
+    """str.translate table (code points below `limit`) of dedup's matching form: invisible
+    characters, Arabic diacritics and tatweel dropped (None), Arabic letter variants folded,
+    every decimal digit (Arabic-Indic, Devanagari, fullwidth …) in ASCII. Case and NFKC are
+    the caller's (casefold after NFKC)."""
+    table: dict[int, Optional[str]] = dict.fromkeys(_INVISIBLE_FOR_FINGERPRINTS)
+    table[ord(TATWEEL)] = None
+    table.update({ord(k): v for k, v in {**LETTER_VARIANTS, **_FINGERPRINT_ARABIC}.items()})
+    table.update(dict.fromkeys((ord(mark) for mark in DIACRITICS), None))
+    for cp in range(0x80, limit):
+        if unicodedata.category(chr(cp)) == "Nd":
+            table[cp] = str(unicodedata.digit(chr(cp)))
+    return table
