@@ -204,6 +204,7 @@ def test_site_list_sets_per_site_slots_under_scrapy_crawl():
 def test_a_spider_subclass_changes_the_page_function_the_workers_run(tmp_path, monkeypatch):
     from newscrawl.spiders.news import NewsSpider
     from newscrawl.workers import PagePool
+    from pool_runner import run_in_pool
 
     (tmp_path / "my_pages.py").write_text(
         "from newscrawl.page import process_page\n\n"
@@ -222,8 +223,7 @@ def test_a_spider_subclass_changes_the_page_function_the_workers_run(tmp_path, m
     args = ("http://127.0.0.1:1/", {"Content-Type": "text/html"}, body, None, PageHints())
     pool = PagePool(1, page_function=MySpider.page_function)
     try:
-        # What the pool's feeding thread does for each page, called here without a reactor.
-        result = pool._workers[0]._call(args)
+        [result] = run_in_pool(pool, [args])
     finally:
         pool.close()
     assert result.counters["mine"] == 1

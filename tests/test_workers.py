@@ -12,6 +12,7 @@ from pathlib import Path
 
 from newscrawl.page import ARTICLE, ERROR, PageHints, process_page
 from newscrawl.workers import PagePool
+from pool_runner import run_in_pool, start_reactor
 
 REPO = Path(__file__).resolve().parents[1]
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -22,45 +23,16 @@ SLOW = ("<html><body><article><h1>Long</h1>" + "".join(
     f"<p>Paragraph {i}: {PARAGRAPH}</p>" for i in range(20_000)) + "</article></body></html>").encode()
 
 
-def _run(pool: PagePool, calls: list[tuple]) -> list:
-    """Run pool.process for each call under a real reactor thread; results in call order."""
-    from twisted.internet import reactor
-
-    results: dict[int, object] = {}
-    done = threading.Event()
-
-    def start():
-        for i, args in enumerate(calls):
-            def keep(result, i=i):
-                results[i] = result
-                if len(results) == len(calls):
-                    done.set()
-            pool.process(*args).addCallback(keep)
-
-    reactor.callFromThread(start)
-    assert done.wait(120), f"only {len(results)} of {len(calls)} results"
-    return [results[i] for i in range(len(calls))]
-
-
-def _reactor():
-    from twisted.internet import reactor
-
-    if not reactor.running:
-        threading.Thread(target=reactor.run, kwargs={"installSignalHandlers": False}, daemon=True).start()
-        while not reactor.running:
-            time.sleep(0.01)
-
-
 def _args(url: str, body: bytes = STORY.encode()) -> tuple:
     return (url, HTML, body, None, PageHints())
 
 
 def test_workers_give_the_same_results_as_the_inline_page_function():
-    _reactor()
+    start_reactor()
     pool = PagePool(2)
     try:
         urls = [f"https://council.example/2024/05/{d:02d}/budget.html" for d in range(1, 7)]
-        results = _run(pool, [_args(u) for u in urls])
+        results = run_in_pool(pool, [_args(u) for u in urls])
     finally:
         pool.close()
     for url, result in zip(urls, results):
@@ -71,7 +43,7 @@ def test_workers_give_the_same_results_as_the_inline_page_function():
 
 
 def test_a_killed_worker_costs_its_page_only_and_is_replaced():
-    _reactor()
+    start_reactor()
     pool = PagePool(1)
     try:
         victim = pool.pids()[0]
@@ -81,7 +53,7 @@ def test_a_killed_worker_costs_its_page_only_and_is_replaced():
             os.kill(victim, signal.SIGKILL)
 
         threading.Thread(target=kill_when_busy, daemon=True).start()
-        slow, after = _run(pool, [_args("https://council.example/slow.html", SLOW),
+        slow, after = run_in_pool(pool, [_args("https://council.example/slow.html", SLOW),
                                   _args("https://council.example/2024/05/01/budget.html")])
         assert slow.kind == ERROR and slow.counters["errors/worker_died"] == 1
         assert after.kind == ARTICLE  # the replacement worker took the next page
@@ -91,11 +63,11 @@ def test_a_killed_worker_costs_its_page_only_and_is_replaced():
 
 
 def test_a_page_past_the_timeout_is_an_error_and_the_worker_is_replaced():
-    _reactor()
+    start_reactor()
     pool = PagePool(1, page_timeout=0.5)
     try:
         first = pool.pids()[0]
-        slow, after = _run(pool, [_args("https://council.example/slow.html", SLOW),
+        slow, after = run_in_pool(pool, [_args("https://council.example/slow.html", SLOW),
                                   _args("https://council.example/2024/05/01/budget.html")])
         assert slow.kind == ERROR and slow.counters["errors/timeout"] == 1
         assert after.kind == ARTICLE
