@@ -96,7 +96,7 @@ def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path) 
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     if any(codes):
         raise SystemExit(f"a worker failed: exit codes {codes}")
-    figures = crawl_figures(redis.Redis.from_url(redis_url), f"newscrawl:{crawl}:")
+    figures = crawl_figures(redis.Redis.from_url(redis_url), crawl)
     return elapsed, figures["pages"], cpu
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from newscrawl.demo.server import serve_sites
-from sitegen import build_site
+from newscrawl.distributed.figures import crawl_figures
+from sitegen import build_site, write_listings, write_story
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dedup_sites"
@@ -170,10 +171,46 @@ def test_workers_killed_at_five_random_moments_and_one_joining_late(redis_server
     mentions = [f"{log.name}: {line.strip()[:300]}" for log in sorted(tmp_path.glob("w*.log"))
                 for line in log.read_text(errors="replace").splitlines() if any(p in line for p in lost)]
     assert not lost, f"{len(lost)} stories lost: {sorted(lost)}\n" + "\n".join(mentions[-30:])
-    import redis
+    figures = crawl_figures(redis_server.client, "test")
+    assert figures["workers_lost"] >= 1  # the killed workers were noticed and reaped
 
-    meta = redis.Redis.from_url(redis_server.url).hgetall("newscrawl:test:meta")
-    assert int(meta.get(b"workers_lost", 0)) >= 1  # the killed workers were noticed and reaped
+
+def test_a_finished_crawl_run_again_exports_only_its_new_story(redis_server, tmp_path):
+    """An hourly crawl: the same command after the crawl finished begins a new run of it; the
+    listings are fetched again, the dedup state is the crawl's, so only the new story is
+    exported; `newscrawl status` shows the new run."""
+    from datetime import datetime, timezone
+
+    root = tmp_path / "sites" / "gazette"
+    paths = build_site(root, 20)
+    with serve_sites(["gazette"], root=tmp_path / "sites") as servers:
+        server = servers["gazette"]
+        base = server.base_url + "/"
+        code, err = finish(start_worker(base, redis_server.url, tmp_path / "first.jsonl", "hourly"))
+        assert code == 0, err[-2000:]
+        first = lines_of(tmp_path / "first.jsonl")
+        assert sorted(story_paths(first, server.base_url)) == sorted(paths)
+        new = write_story(root, 20, datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc))
+        write_listings(root, [new] + paths)
+        fetched_before = len(server.requests)
+        code, err = finish(start_worker(base, redis_server.url, tmp_path / "second.jsonl", "hourly"))
+        assert code == 0, err[-2000:]
+        second = lines_of(tmp_path / "second.jsonl")
+        assert story_paths(second, server.base_url) == [new]
+        assert server.requests[fetched_before:].count("/") == 1  # a fresh frontier: the home page again
+    runs = [json.loads((tmp_path / f"{name}.jsonl.summary.json").read_text()) for name in ("first", "second")]
+    assert runs[0]["run_id"] != runs[1]["run_id"]
+    assert {r["run_id"] for r in first} == {runs[0]["run_id"]} and second[0]["run_id"] == runs[1]["run_id"]
+    assert runs[1]["crawl"]["run_number"] == 2 and runs[1]["crawl"]["stories"] == 1
+    status = subprocess.run([sys.executable, "-m", "newscrawl", "status", "--redis", redis_server.url, "--crawl", "hourly",
+                             "--json"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    figures = json.loads(status.stdout)
+    assert (figures["run_id"], figures["run_number"], figures["stories"]) == (runs[1]["run_id"], 2, 1)
+    assert figures["done_at"] and figures["dedup_stories"] == len(paths) + 1
+    assert [(r["run_id"], r["stories"]) for r in figures["previous_runs"]] == [(runs[0]["run_id"], len(paths))]
+    text = subprocess.run([sys.executable, "-m", "newscrawl", "status", "--redis", redis_server.url, "--crawl", "hourly"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    assert f"run 2 ({runs[1]['run_id']})" in text and f"run 1 ({runs[0]['run_id']})" in text
 
 
 def test_two_workers_racing_on_copies_of_one_story_export_it_once(redis_server, tmp_path):
