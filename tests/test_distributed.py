@@ -213,6 +213,25 @@ def test_a_finished_crawl_run_again_exports_only_its_new_story(redis_server, tmp
     assert f"run 2 ({runs[1]['run_id']})" in text and f"run 1 ({runs[0]['run_id']})" in text
 
 
+def test_a_worker_joining_a_run_as_it_ends_stops_with_nothing_done(redis_server, site, tmp_path):
+    """The race of a worker that entered a run in the seconds the run took to end: it crawls
+    nothing, writes nothing to the ended run's keys, and exits 0 with an empty export."""
+    from newscrawl.distributed import runs
+    from newscrawl.distributed.keys import run_prefix
+
+    server, _ = site
+    ended = runs.enter(redis_server.client, "race")
+    redis_server.client.hset(run_prefix("race", ended.run_id) + "meta", mapping={"seeded_at": 1, "done_at": 2})
+    out = tmp_path / "late.jsonl"
+    code, err = finish(start_worker(server.base_url + "/", redis_server.url, out, "race",
+                                    "-s", f"NEWSCRAWL_CRAWL_RUN={ended.run_id}"))
+    assert code == 0, err[-2000:]
+    assert lines_of(out) == [] and out.exists()
+    assert not [p for p in server.requests if p.startswith("/news/")]
+    # the command began the next run, which deleted the ended run's keys: none written since
+    assert not list(redis_server.client.scan_iter(match=run_prefix("race", ended.run_id) + "*"))
+
+
 def test_two_workers_racing_on_copies_of_one_story_export_it_once(redis_server, tmp_path):
     sites = tmp_path / "sites"
     shutil.copytree(FIXTURES, sites)

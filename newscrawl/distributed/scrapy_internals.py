@@ -1,5 +1,5 @@
 """The only places where a distributed crawl reaches past Scrapy's public API, each because
-Scrapy has no public way to do it (Scrapy 2.13-2.19 checked; tests/test_distributed_units.py
+Scrapy has no public way to do it (read on Scrapy 2.19; tests/test_distributed_units.py
 pins each on the installed Scrapy). `check(crawler)` runs when a worker opens, so a Scrapy
 that renamed one of them stops the worker at once with an error naming what is missing,
 instead of a crawl that never acknowledges a request or never ends.
