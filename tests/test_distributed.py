@@ -202,6 +202,7 @@ def test_a_finished_crawl_run_again_exports_only_its_new_story(redis_server, tmp
     assert runs[0]["run_id"] != runs[1]["run_id"]
     assert {r["run_id"] for r in first} == {runs[0]["run_id"]} and second[0]["run_id"] == runs[1]["run_id"]
     assert runs[1]["crawl"]["run_number"] == 2 and runs[1]["crawl"]["stories"] == 1
+    assert runs[1]["crawl"]["unchanged"] == len(paths)
     status = subprocess.run([sys.executable, "-m", "newscrawl", "status", "--redis", redis_server.url, "--crawl", "hourly",
                              "--json"], cwd=REPO, capture_output=True, text=True, timeout=60)
     figures = json.loads(status.stdout)

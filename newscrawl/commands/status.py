@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"  pages fetched     {figures['pages']}")
     print(f"  stories written   {figures['stories']}")
     print(f"  duplicates        {figures['duplicates']} skipped, {figures['revisions']} revisions")
+    print(f"  unchanged         {figures['unchanged']} (exported by an earlier run)")
     print(f"  errors            {figures['errors']}")
     print(f"  workers alive     {figures['workers_alive']} of {figures['workers_seen']} seen"
           f" ({figures['workers_lost']} lost, {figures['requests_returned']} of their requests given back)")

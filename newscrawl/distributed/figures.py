@@ -10,6 +10,7 @@ WORKER_FIGURES = {
     "stories": "item_scraped_count",
     "duplicates": "dedup/duplicates",
     "revisions": "dedup/revisions",
+    "unchanged": "dedup/unchanged",  # exported by an earlier run: the bulk of a rerun
     "dropped": "item_dropped_count",
 }
 
