@@ -12,7 +12,7 @@
    crawl process (NEWSCRAWL_WORKERS=1). Figures per configuration:
    - pages fetched by all processes / wall-clock seconds from the first start to the last
      exit (start-up included), and the ratio two/one;
-   - CPU milliseconds per page of each part: the crawl processes with their extraction
+   - CPU milliseconds per page of each part: the crawl processes (reactors), their extraction
      processes, the site server, Redis (utime + stime of each process tree, sampled from
      /proc/<pid>/stat every 0.25 s; beside it, the kernel's wait4 total for each crawl process,
      which counts only the processes it waited for);
@@ -103,19 +103,23 @@ def machine_ticks() -> tuple[int, int]:
 class TreeCpu:
     """CPU seconds of process trees (each root and all its descendants), sampled from /proc:
     each process counts with the last utime + stime seen for it, so a process that exits
-    between two samples loses at most one interval of its time."""
+    between two samples loses at most one interval of its time. A part watched with
+    `children=NAME` counts its roots' descendants apart, as NAME."""
 
     def __init__(self, interval: float = 0.25):
         import threading
 
         self.interval = interval
         self.roots: dict[str, list[int]] = {}
+        self.children_part: dict[str, str] = {}
         self.ticks: dict[int, tuple[str, int]] = {}  # pid -> (part, ticks)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def watch(self, part: str, pid: int) -> None:
+    def watch(self, part: str, pid: int, children: str | None = None) -> None:
         self.roots.setdefault(part, []).append(pid)
+        if children:
+            self.children_part[part] = children
 
     def sample(self) -> None:
         stats = {}
@@ -131,7 +135,7 @@ class TreeCpu:
             todo = [r for r in roots if r in stats]
             while todo:
                 pid = todo.pop()
-                self.ticks[pid] = (part, stats[pid][1])
+                self.ticks[pid] = (part if pid in roots else self.children_part.get(part, part), stats[pid][1])
                 todo += children.get(pid, [])
 
     def _run(self) -> None:
@@ -147,7 +151,7 @@ class TreeCpu:
         self._stop.set()
         self._thread.join()
         self.sample()
-        seconds: dict[str, float] = dict.fromkeys(self.roots, 0.0)
+        seconds: dict[str, float] = dict.fromkeys([*self.roots, *self.children_part.values()], 0.0)
         for part, ticks in self.ticks.values():
             seconds[part] += ticks / CLOCK_TICKS
         return seconds
@@ -243,7 +247,7 @@ def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path, 
     started = time.monotonic()
     workers = [subprocess.Popen(cmd + ["-o", str(tmp / f"{crawl}-{i}.jsonl")], cwd=REPO) for i in range(n_workers)]
     for worker in workers:
-        cpu.watch("crawl processes", worker.pid)
+        cpu.watch("crawl reactors", worker.pid, children="extraction workers")
     cpu.start()
     kernel_cpu = 0.0  # the kernel's own total for each worker and the processes it waited for
     codes = []
@@ -257,7 +261,8 @@ def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path, 
     idle_after, total_after = machine_ticks()
     if any(codes):
         raise SystemExit(f"a worker failed: exit codes {codes}")
-    pages = crawl_figures(redis.Redis.from_url(redis_url), crawl)["pages"]
+    figures = crawl_figures(redis.Redis.from_url(redis_url), crawl)
+    pages = figures["pages"]
     machine = (total_after - total_before) / CLOCK_TICKS
     idle = (idle_after - idle_before) / CLOCK_TICKS
     ours = sum(seconds.values())
@@ -267,6 +272,7 @@ def crawl_with(n_workers: int, url: str, redis_url: str, crawl: str, tmp: Path, 
         "cpu_ms_per_page_total": round(1000 * ours / pages, 2),
         "cpu_seconds": {part: round(s, 1) for part, s in seconds.items()},
         "crawl_cpu_seconds_kernel": round(kernel_cpu, 1),
+        "dedup_conflicts": figures["dedup_conflicts"],
         "cores_busy": {part: round(s / elapsed, 2) for part, s in seconds.items()},
         "machine_idle_share": round(idle / machine, 3),
         "other_processes_cores": round((machine - idle - ours) / elapsed, 2),
@@ -296,8 +302,10 @@ def throughput(pages: int, tmp: Path, redis_proc, redis_url: str, server_kind: s
                 print(f"  {n} process(es): {result['pages']} pages in {result['seconds']:.1f} s = "
                       f"{result['pages_per_s']:.1f} pages/s; CPU ms a page: {per_page} "
                       f"(total {result['cpu_ms_per_page_total']:.2f}); machine idle {100 * result['machine_idle_share']:.0f}%, "
-                      f"other processes {result['other_processes_cores']:.2f} cores; crawl CPU sampled "
-                      f"{result['cpu_seconds']['crawl processes']:.1f} s vs {result['crawl_cpu_seconds_kernel']:.1f} s counted by the kernel for what the crawl processes waited for",
+                      f"other processes {result['other_processes_cores']:.2f} cores; cores busy: {result['cores_busy']}; "
+                      f"dedup decisions replayed after a conflict: {result['dedup_conflicts']}; crawl CPU sampled "
+                      f"{result['cpu_seconds']['crawl reactors'] + result['cpu_seconds']['extraction workers']:.1f} s "
+                      f"vs {result['crawl_cpu_seconds_kernel']:.1f} s counted by the kernel for what the crawl processes waited for",
                       flush=True)
         ratios = sorted(b["pages_per_s"] / a["pages_per_s"] for a, b in zip(runs[1], runs[2]))
         results = {"server": server_kind, "runs": runs, "ratio_median": round(ratios[len(ratios) // 2], 2)}

@@ -11,6 +11,7 @@ WORKER_FIGURES = {
     "duplicates": "dedup/duplicates",
     "revisions": "dedup/revisions",
     "unchanged": "dedup/unchanged",  # exported by an earlier run: the bulk of a rerun
+    "dedup_conflicts": "dedup/redis_conflicts",  # decisions replayed: another worker committed meanwhile
     "dropped": "item_dropped_count",
 }
 
