@@ -214,6 +214,28 @@ def test_a_finished_crawl_run_again_exports_only_its_new_story(redis_server, tmp
     assert f"run 2 ({runs[1]['run_id']})" in text and f"run 1 ({runs[0]['run_id']})" in text
 
 
+def test_scrapy_crawl_workers_begin_a_new_run_too(redis_server, site, tmp_path):
+    """`scrapy crawl news -s REDIS_URL=…` twice with one crawl name: two runs, each story
+    carrying its run's id, the second exporting nothing new."""
+    server, paths = site
+    exported = []
+    for name in ("first", "second"):
+        out = tmp_path / f"{name}.jsonl"
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_urls={server.base_url}/",
+                                 "-O", str(out), "-L", "WARNING", "-s", f"REDIS_URL={redis_server.url}",
+                                 "-s", "NEWSCRAWL_CRAWL=scrapy", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                                 "-s", "NEWSCRAWL_WORKERS=1"], cwd=REPO, capture_output=True, text=True, timeout=240)
+        assert result.returncode == 0, result.stderr[-2000:]
+        exported.append(lines_of(out))
+    assert len(exported[0]) == len(paths) and exported[1] == []
+    figures = crawl_figures(redis_server.client, "scrapy")
+    assert figures["run_number"] == 2 and figures["unchanged"] == len(paths)
+    from newscrawl.distributed.runs import history
+
+    first_run = history(redis_server.client, "scrapy")[0]["run_id"]
+    assert {r["run_id"] for r in exported[0]} == {first_run} and first_run != figures["run_id"]
+
+
 def test_a_worker_joining_a_run_as_it_ends_stops_with_nothing_done(redis_server, site, tmp_path):
     """The race of a worker that entered a run in the seconds the run took to end: it crawls
     nothing, writes nothing to the ended run's keys, and exits 0 with an empty export."""

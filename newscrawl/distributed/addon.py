@@ -13,13 +13,14 @@ class DistributedCrawl:
         settings.set("SCHEDULER", "newscrawl.distributed.scheduler.DistributedScheduler", priority="addon")
         settings.set("DUPEFILTER_CLASS", "newscrawl.distributed.dupefilter.FingerprintDupeFilter", priority="addon")
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
-        if not settings.get("NEWSCRAWL_CRAWL_RUN"):  # `scrapy crawl`: the crawl command entered the run already
+        if not settings.get("NEWSCRAWL_CRAWL_RUN"):  # under `scrapy crawl` (`newscrawl crawl` has entered it)
             from newscrawl.distributed.keys import connect
             from newscrawl.distributed.runs import enter
 
             run = enter(connect(settings.get("REDIS_URL")), settings.get("NEWSCRAWL_CRAWL") or "news")
-            settings.set("NEWSCRAWL_CRAWL_RUN", run.run_id, priority="addon")
-            settings.set("NEWSCRAWL_RUN_ID", run.run_id, priority="addon")  # the stories carry the crawl run's id
+            # "project": over the defaults of newscrawl/settings.py (an add-on's priority is lower)
+            settings.set("NEWSCRAWL_CRAWL_RUN", run.run_id, priority="project")
+            settings.set("NEWSCRAWL_RUN_ID", run.run_id, priority="project")  # the stories carry the crawl run's id
         pipelines = dict(settings.getdict("ITEM_PIPELINES"))
         order = pipelines.pop("newscrawl.pipelines.DedupPipeline", 500)
         pipelines["newscrawl.distributed.pipeline.RedisDedupPipeline"] = order
