@@ -126,6 +126,9 @@ NEWSCRAWL_REDIS_WORKER_TIMEOUT = 15.0
 NEWSCRAWL_REDIS_EXPECTED_STORIES = 1_000_000
 # This worker's name in Redis (default: host-pid-random).
 NEWSCRAWL_WORKER_ID = None
+# Id of the run of the crawl this worker joins (set when it starts: the run in progress, or a
+# new run when the last one finished; newscrawl/distributed/runs.py).
+NEWSCRAWL_CRAWL_RUN = None
 
 EXTENSIONS = {
     "newscrawl.extensions.CrawlProgress": 500,

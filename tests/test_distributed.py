@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from newscrawl.demo.server import serve_sites
-from sitegen import build_site
+from newscrawl.distributed.figures import crawl_figures
+from sitegen import build_site, write_listings, write_story
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dedup_sites"
@@ -170,10 +171,88 @@ def test_workers_killed_at_five_random_moments_and_one_joining_late(redis_server
     mentions = [f"{log.name}: {line.strip()[:300]}" for log in sorted(tmp_path.glob("w*.log"))
                 for line in log.read_text(errors="replace").splitlines() if any(p in line for p in lost)]
     assert not lost, f"{len(lost)} stories lost: {sorted(lost)}\n" + "\n".join(mentions[-30:])
-    import redis
+    figures = crawl_figures(redis_server.client, "test")
+    assert figures["workers_lost"] >= 1  # the killed workers were noticed and reaped
 
-    meta = redis.Redis.from_url(redis_server.url).hgetall("newscrawl:test:meta")
-    assert int(meta.get(b"workers_lost", 0)) >= 1  # the killed workers were noticed and reaped
+
+def test_a_finished_crawl_run_again_exports_only_its_new_story(redis_server, tmp_path):
+    """An hourly crawl: the same command after the crawl finished begins a new run of it; the
+    listings are fetched again, the dedup state is the crawl's, so only the new story is
+    exported; `newscrawl status` shows the new run."""
+    from datetime import datetime, timezone
+
+    root = tmp_path / "sites" / "gazette"
+    paths = build_site(root, 20)
+    with serve_sites(["gazette"], root=tmp_path / "sites") as servers:
+        server = servers["gazette"]
+        base = server.base_url + "/"
+        code, err = finish(start_worker(base, redis_server.url, tmp_path / "first.jsonl", "hourly"))
+        assert code == 0, err[-2000:]
+        first = lines_of(tmp_path / "first.jsonl")
+        assert sorted(story_paths(first, server.base_url)) == sorted(paths)
+        new = write_story(root, 20, datetime(2024, 5, 2, 9, 0, tzinfo=timezone.utc))
+        write_listings(root, [new] + paths)
+        fetched_before = len(server.requests)
+        code, err = finish(start_worker(base, redis_server.url, tmp_path / "second.jsonl", "hourly"))
+        assert code == 0, err[-2000:]
+        second = lines_of(tmp_path / "second.jsonl")
+        assert story_paths(second, server.base_url) == [new]
+        assert server.requests[fetched_before:].count("/") == 1  # a fresh frontier: the home page again
+    runs = [json.loads((tmp_path / f"{name}.jsonl.summary.json").read_text()) for name in ("first", "second")]
+    assert runs[0]["run_id"] != runs[1]["run_id"]
+    assert {r["run_id"] for r in first} == {runs[0]["run_id"]} and second[0]["run_id"] == runs[1]["run_id"]
+    assert runs[1]["crawl"]["run_number"] == 2 and runs[1]["crawl"]["stories"] == 1
+    assert runs[1]["crawl"]["unchanged"] == len(paths)
+    status = subprocess.run([sys.executable, "-m", "newscrawl", "status", "--redis", redis_server.url, "--crawl", "hourly",
+                             "--json"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    figures = json.loads(status.stdout)
+    assert (figures["run_id"], figures["run_number"], figures["stories"]) == (runs[1]["run_id"], 2, 1)
+    assert figures["done_at"] and figures["dedup_stories"] == len(paths) + 1
+    assert [(r["run_id"], r["stories"]) for r in figures["previous_runs"]] == [(runs[0]["run_id"], len(paths))]
+    text = subprocess.run([sys.executable, "-m", "newscrawl", "status", "--redis", redis_server.url, "--crawl", "hourly"],
+                          cwd=REPO, capture_output=True, text=True, timeout=60).stdout
+    assert f"run 2 ({runs[1]['run_id']})" in text and f"run 1 ({runs[0]['run_id']})" in text
+
+
+def test_scrapy_crawl_workers_begin_a_new_run_too(redis_server, site, tmp_path):
+    """`scrapy crawl news -s REDIS_URL=…` twice with one crawl name: two runs, each story
+    carrying its run's id, the second exporting nothing new."""
+    server, paths = site
+    exported = []
+    for name in ("first", "second"):
+        out = tmp_path / f"{name}.jsonl"
+        result = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"start_urls={server.base_url}/",
+                                 "-O", str(out), "-L", "WARNING", "-s", f"REDIS_URL={redis_server.url}",
+                                 "-s", "NEWSCRAWL_CRAWL=scrapy", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
+                                 "-s", "NEWSCRAWL_WORKERS=1"], cwd=REPO, capture_output=True, text=True, timeout=240)
+        assert result.returncode == 0, result.stderr[-2000:]
+        exported.append(lines_of(out))
+    assert len(exported[0]) == len(paths) and exported[1] == []
+    figures = crawl_figures(redis_server.client, "scrapy")
+    assert figures["run_number"] == 2 and figures["unchanged"] == len(paths)
+    from newscrawl.distributed.runs import history
+
+    first_run = history(redis_server.client, "scrapy")[0]["run_id"]
+    assert {r["run_id"] for r in exported[0]} == {first_run} and first_run != figures["run_id"]
+
+
+def test_a_worker_joining_a_run_as_it_ends_stops_with_nothing_done(redis_server, site, tmp_path):
+    """The race of a worker that entered a run in the seconds the run took to end: it crawls
+    nothing, writes nothing to the ended run's keys, and exits 0 with an empty export."""
+    from newscrawl.distributed import runs
+    from newscrawl.distributed.keys import run_prefix
+
+    server, _ = site
+    ended = runs.enter(redis_server.client, "race")
+    redis_server.client.hset(run_prefix("race", ended.run_id) + "meta", mapping={"seeded_at": 1, "done_at": 2})
+    out = tmp_path / "late.jsonl"
+    code, err = finish(start_worker(server.base_url + "/", redis_server.url, out, "race",
+                                    "-s", f"NEWSCRAWL_CRAWL_RUN={ended.run_id}"))
+    assert code == 0, err[-2000:]
+    assert lines_of(out) == [] and out.exists()
+    assert not [p for p in server.requests if p.startswith("/news/")]
+    # the command began the next run, which deleted the ended run's keys: none written since
+    assert not list(redis_server.client.scan_iter(match=run_prefix("race", ended.run_id) + "*"))
 
 
 def test_two_workers_racing_on_copies_of_one_story_export_it_once(redis_server, tmp_path):

@@ -94,3 +94,115 @@ def test_redis_store_decides_like_the_memory_store(redis_server):  # noqa: F811
     on_redis = decide(RedisStore(redis_lib.Redis.from_url(redis_server.url), "newscrawl:u:", expected_stories=1000))
     assert on_redis == in_memory
     assert {a for a, *_ in in_memory} == {"export", "duplicate", "unchanged"}
+
+
+# A real Scrapy crawl (in a subprocess: one reactor per process) of a two-page site, with the
+# hooks of scrapy_internals installed the way the distributed scheduler and pipeline use them.
+INTERNALS_PROBE = r'''
+import json, sys
+from scrapy import Request, Spider, signals
+from scrapy.crawler import CrawlerProcess
+from newscrawl.distributed import scrapy_internals
+from newscrawl.distributed.pipeline import WrittenAtClaim
+
+base, feed = sys.argv[1], sys.argv[2]
+events = []
+
+def path(request):
+    return request.url[len(base):]
+
+class Pipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+    def process_item(self, item, spider=None):
+        events.append(["item", item["page"]])
+        scrapy_internals.write_to_claim_feeds(self.crawler, item, WrittenAtClaim)
+        return item
+
+class Probe(Spider):
+    name = "probe"
+    async def start(self):
+        yield Request(base + "/")
+    def parse(self, response):
+        if response.url.endswith("/"):
+            yield Request(base + "/news/a.html")
+        yield {"page": path(response)}
+
+def scheduled(request, spider):
+    events.append(["scheduled", path(request)])
+
+def closed(spider):
+    events.append(["wake", scrapy_internals.wake(crawler)])
+
+def opened(spider):
+    scrapy_internals.check(crawler)
+    scrapy_internals.on_request_released(crawler, lambda request: events.append(["released", path(request)]))
+    events.append(["wake", scrapy_internals.wake(crawler)])
+
+process = CrawlerProcess({"ITEM_PIPELINES": {"__main__.Pipeline": 100}, "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False,
+                          "FEEDS": {feed: {"format": "jsonlines", "item_filter": WrittenAtClaim}}})
+crawler = process.create_crawler(Probe)
+crawler.signals.connect(opened, signal=signals.spider_opened)
+crawler.signals.connect(scheduled, signal=signals.request_scheduled)
+crawler.signals.connect(closed, signal=signals.spider_closed)
+process.crawl(crawler)
+process.start()
+print(json.dumps(events))
+'''
+
+
+def test_scrapy_internals_on_the_installed_scrapy(tmp_path):
+    """The request is released after its callback's requests are scheduled and its items have
+    passed the pipelines; waking works while the engine runs and is refused once it closes; a story
+    written at claim is in the feed once."""
+    import json
+    import subprocess
+    import sys
+
+    from newscrawl.demo.server import serve_sites
+
+    site = tmp_path / "sites" / "probe"
+    (site / "news").mkdir(parents=True)
+    (site / "index.html").write_text("<html><body>home</body></html>")
+    (site / "news" / "a.html").write_text("<html><body>a</body></html>")
+    feed = tmp_path / "feed.jsonl"
+    with serve_sites(["probe"], root=tmp_path / "sites") as servers:
+        result = subprocess.run([sys.executable, "-c", INTERNALS_PROBE, servers["probe"].base_url, str(feed)],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    events = [tuple(e) for e in json.loads(result.stdout.strip().splitlines()[-1])]
+    assert events[0] == ("wake", True) and events[-1] == ("wake", False)
+    order = {event: i for i, event in enumerate(events)}
+    assert order[("scheduled", "/news/a.html")] < order[("item", "/")] < order[("released", "/")]
+    assert order[("item", "/news/a.html")] < order[("released", "/news/a.html")]
+    assert sorted(json.loads(line)["page"] for line in feed.read_text().splitlines()) == ["/", "/news/a.html"]
+
+
+def test_a_crawl_run_is_joined_while_it_runs_and_followed_by_a_new_one_once_over(redis_server):  # noqa: F811
+    from newscrawl.distributed import runs
+    from newscrawl.distributed.keys import run_prefix
+
+    client = redis_lib.Redis.from_url(redis_server.url)
+    first = runs.enter(client, "hourly")
+    assert first.began and first.number == 1 and first.previous is None
+    joined = runs.enter(client, "hourly")
+    assert (joined.run_id, joined.number, joined.began) == (first.run_id, 1, False)
+    old = run_prefix("hourly", first.run_id)
+    client.zadd(old + "queue", {"a request": 0})
+    client.sadd(old + "seen:5", 5)
+    client.hset(old + "worker:w1", "state", "finished")
+    client.hset(old + "stats:w1", mapping={"pages": 7, "stories": 3})
+    client.set("newscrawl:hourly:dedup:n", 3)
+    assert runs.enter(client, "hourly").run_id == first.run_id  # killed workers' run: still joined
+    client.hset(old + "meta", mapping={"seeded_at": 100, "done_at": 200})
+    second = runs.enter(client, "hourly")
+    assert second.began and second.number == 2 and second.previous == first.run_id
+    assert not list(client.scan_iter(match=old + "*"))  # a fresh frontier and seen-URL filter
+    assert client.get("newscrawl:hourly:dedup:n") == b"3"  # the dedup state stays
+    filed = runs.history(client, "hourly")
+    assert [(r["run_id"], r["run_number"], r["pages"], r["stories"], r["done_at"]) for r in filed] == \
+        [(first.run_id, 1, 7, 3, "200")]
+    assert runs.is_running(client, "hourly", second.run_id) and not runs.is_running(client, "hourly", first.run_id)

@@ -63,7 +63,7 @@ def register(subparsers) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="export file: JSON Lines (.jsonl), .csv or .parquet; default output/news/<run id>.jsonl")
     add_crawl_options(parser)
     parser.add_argument("--redis", metavar="URL", help="be a worker of a crawl shared through Redis (redis://[:password@]host:port/db); start the same command on several machines")
-    parser.add_argument("--crawl", metavar="NAME", default="news", help="name of the shared crawl in Redis (default: news); use a new name for each scheduled run")
+    parser.add_argument("--crawl", metavar="NAME", default="news", help="name of the shared crawl in Redis (default: news); started again after it finished, a new run of it begins, with its dedup state")
     parser.set_defaults(func=run)
 
 
@@ -290,7 +290,11 @@ def crawl_and_report(start_urls: list[str], args: argparse.Namespace, export_pat
             raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"--state {state_dir}: {exc.strerror or exc}") from None
+    if distributed:  # the stories carry the crawl run's id; each worker its own file
+        export_path = export_path or default_dir / f"{distributed['NEWSCRAWL_CRAWL_RUN']}-{distributed['NEWSCRAWL_WORKER_ID']}.jsonl"
     plan = runs.plan_run(state_dir, export_path, default_dir)
+    if distributed:
+        plan.run_id = distributed["NEWSCRAWL_CRAWL_RUN"]
     check_output_path(plan.export_path)
     if plan.abandoned_export:
         register_exported(plan.abandoned_export, state_dir)
@@ -381,13 +385,15 @@ def report_path(export_path: Path) -> Path:
 
 def distributed_settings(args: argparse.Namespace) -> dict:
     """--redis/--crawl: Redis is checked before anything starts (one line and exit 2 when it
-    cannot be reached); the dedup state lives there, so --state does not go with it."""
+    cannot be reached), and the worker joins the crawl's run in progress or begins a new one;
+    the dedup state lives there, so --state does not go with it."""
     if not getattr(args, "redis", None):
         return {}
-    from newscrawl.distributed.keys import RedisUnavailable, connect, crawl_prefix
+    from newscrawl.distributed.keys import RedisUnavailable, connect, crawl_prefix, new_worker_id, one_line, safe_url
+    from newscrawl.distributed.runs import enter
 
     try:
-        import redis  # noqa: F401
+        import redis
         import scrapy_redis  # noqa: F401
     except ImportError:
         raise CommandError("--redis needs the redis extra: pip install 'newscrawl[redis]'") from None
@@ -395,10 +401,15 @@ def distributed_settings(args: argparse.Namespace) -> dict:
         raise CommandError("--state and --redis do not go together: a shared crawl keeps its dedup state in Redis")
     try:
         crawl_prefix(args.crawl)
-        connect(args.redis).close()
+        client = connect(args.redis)
+        run = enter(client, args.crawl)
+        client.close()
     except (RedisUnavailable, ValueError) as exc:
         raise CommandError(str(exc)) from None
-    return {"REDIS_URL": args.redis, "NEWSCRAWL_CRAWL": args.crawl}
+    except redis.RedisError as exc:
+        raise CommandError(f"Redis at {safe_url(args.redis)}: {one_line(exc)}") from None
+    return {"REDIS_URL": args.redis, "NEWSCRAWL_CRAWL": args.crawl, "NEWSCRAWL_CRAWL_RUN": run.run_id,
+            "NEWSCRAWL_WORKER_ID": new_worker_id()}
 
 
 def register_exported(export: Path, state_dir: Optional[Path]) -> list[str]:

@@ -14,6 +14,9 @@ for what it lacks on the Scrapy we pin (see README, "Crawling on several machine
                  crawl (empty queue and nothing in flight anywhere), Redis lost mid-crawl.
   pipeline.py    the dedup pipeline over newscrawl.dedup.redis_store.RedisStore, with the
                  claim of a story committed atomically before it is written.
+  runs.py        runs of a named crawl: a worker joins the run in progress or, once the last
+                 run is over, begins a new one (fresh frontier and filter, same dedup state).
   addon.py       switches all of this on when REDIS_URL is set.
   keys.py        the key layout of a crawl and the connection helper.
+  scrapy_internals.py  the only places that reach past Scrapy's public API, and why.
 """

@@ -41,18 +41,6 @@ class FingerprintDupeFilter(RFPDupeFilter):
         super().__init__(server, key, debug)
         self.buckets = buckets
 
-    @classmethod
-    def from_spider(cls, spider):
-        from newscrawl.distributed.keys import crawl_prefix
-
-        settings = spider.settings
-        server = getattr(spider.crawler, "nc_redis", None)
-        if server is None:
-            from newscrawl.distributed.keys import connect
-            server = connect(settings.get("REDIS_URL"))
-        return cls(server, crawl_prefix(settings.get("NEWSCRAWL_CRAWL") or "news") + "seen",
-                   settings.getbool("DUPEFILTER_DEBUG"))
-
     def bucket_key(self, fp: int) -> str:
         return f"{self.key}:{fp & (self.buckets - 1)}"
 
@@ -64,5 +52,5 @@ class FingerprintDupeFilter(RFPDupeFilter):
         return self.server.sadd(self.bucket_key(fp), fp) == 0
 
     def clear(self):
-        # the buckets are deleted with the crawl (`newscrawl status --delete`), never by one worker
+        # the buckets go with their run (deleted when the next run begins), never by one worker
         pass

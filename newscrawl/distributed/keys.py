@@ -1,6 +1,13 @@
 """Key layout of one distributed crawl, and the Redis connection.
 
-Every key of crawl NAME starts with `newscrawl:NAME:`:
+Every key of crawl NAME starts with `newscrawl:NAME:`. The crawl's own keys outlive its runs
+(see runs.py):
+
+  run              hash: the current run: id, number (1, 2 ...), started_at
+  runs             list: the figures of the previous runs, newest first (JSON)
+  dedup:*          the dedup state (newscrawl.dedup.redis_store)
+
+Each run R has its keys under `newscrawl:NAME:run:R:`:
 
   queue            sorted set: the frontier (scrapy-redis PriorityQueue), score = -priority
   inflight:W       hash: token -> "score\\nrequest" popped by worker W and not yet done
@@ -9,9 +16,8 @@ Every key of crawl NAME starts with `newscrawl:NAME:`:
   worker:W         hash: host, pid, export file, start time, state of worker W
   stats:W          hash: the figures of worker W (pages, stories, duplicates, errors ...)
   seen:B           sets of 8-byte request fingerprints (dupefilter), B = fingerprint bucket
-  meta             hash: seeded_at, done_at, returned (requests put back from dead workers)
-  done             set when the crawl is over
-  dedup:*          the dedup state (newscrawl.dedup.redis_store)
+  meta             hash: seeded_at, done_at (the run is over), returned (requests put back
+                   from dead workers), workers_lost
 """
 from __future__ import annotations
 
@@ -31,6 +37,10 @@ def crawl_prefix(crawl: str) -> str:
     if not crawl or any(c in crawl for c in " \n\r\t{}*?[]"):
         raise ValueError(f"bad crawl name {crawl!r} (letters, digits, '-', '_', '.', ':' only)")
     return f"{PREFIX}:{crawl}:"
+
+
+def run_prefix(crawl: str, run_id: str) -> str:
+    return f"{crawl_prefix(crawl)}run:{run_id}:"
 
 
 def new_worker_id() -> str:

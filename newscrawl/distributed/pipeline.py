@@ -26,11 +26,12 @@ class WrittenAtClaim(ItemFilter):
 
     def __init__(self, feed_options=None):
         super().__init__(feed_options)
-        self.written: set[int] = set()
+        # id -> the item itself, so that the id cannot be reused by another item meanwhile
+        self.written: dict[int, object] = {}
 
     def accepts(self, item) -> bool:
-        if id(item) in self.written:
-            self.written.discard(id(item))
+        if self.written.get(id(item)) is item:
+            del self.written[id(item)]
             return False
         return super().accepts(item)
 
@@ -77,18 +78,7 @@ class RedisDedupPipeline(DedupPipeline):
         else:
             raise DropItem(f"dedup state too busy, gave up after {MAX_ATTEMPTS} attempts: {original.url}")
         if decision.exported:
-            self._write_now(article)
+            from newscrawl.distributed.scrapy_internals import write_to_claim_feeds
+
+            write_to_claim_feeds(self.crawler, article, WrittenAtClaim)
         return self._act(decision, article, spider)
-
-    def _write_now(self, article) -> None:
-        from scrapy.extensions.feedexport import FeedExporter
-
-        for extension in getattr(getattr(self.crawler, "extensions", None), "middlewares", ()):
-            if not isinstance(extension, FeedExporter):
-                continue
-            for slot in extension.slots:
-                if isinstance(slot.filter, WrittenAtClaim) and slot.filter.accepts(article):
-                    slot.start_exporting()
-                    slot.exporter.export_item(article)
-                    slot.itemcount += 1
-                    slot.filter.written.add(id(article))

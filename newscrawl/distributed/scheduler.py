@@ -12,7 +12,12 @@ What it adds to scrapy-redis (each a gap there, see README "Crawling on several 
   worker with nothing to do asks Redis whether the queue is empty and no worker holds a
   request; if so the crawl is over for everyone, at once;
 - the queue stays when a worker closes (SCHEDULER_PERSIST: the others still crawl);
-- Redis lost mid-crawl: one clear error, the spider closes with reason `redis_lost`.
+- Redis lost mid-crawl: one clear error, the spider closes with reason `redis_lost`;
+- runs: the worker belongs to one run of the crawl (runs.py); its queue, seen-URL filter
+  and figures are that run's.
+
+Scrapy has no public API for two things this needs (the moment a request is fully
+processed, waking the engine): both are in scrapy_internals.py.
 """
 from __future__ import annotations
 
@@ -26,10 +31,12 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from newscrawl.distributed import scrapy_internals
 from newscrawl.distributed import serializer as json_serializer
 from newscrawl.distributed.figures import worker_figures
-from newscrawl.distributed.keys import connect, crawl_prefix, new_worker_id, one_line, safe_url
+from newscrawl.distributed.keys import connect, new_worker_id, one_line, run_prefix, safe_url
 from newscrawl.distributed.queue import DONE, REAP, ReliablePriorityQueue
+from newscrawl.distributed.runs import enter as enter_run
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +44,14 @@ REDIS_LOST = "redis_lost"
 
 
 class DistributedScheduler(Scheduler):
-    def __init__(self, server, crawler, crawl: str, worker_id: str, heartbeat: float, worker_timeout: float, **kwargs):
+    def __init__(self, server, crawler, crawl: str, run_id: str, worker_id: str, heartbeat: float,
+                 worker_timeout: float, **kwargs):
         super().__init__(server, persist=True, **kwargs)
         self.crawler = crawler
         self.crawl = crawl
-        self.prefix = crawl_prefix(crawl)
+        self.run_id = run_id
+        self.prefix = run_prefix(crawl, run_id)
+        self.run_over = False  # the run ended before this worker joined it: nothing to do
         self.worker_id = worker_id
         self.heartbeat_interval = heartbeat
         self.worker_timeout = worker_timeout
@@ -59,12 +69,15 @@ class DistributedScheduler(Scheduler):
         server = connect(url)
         crawler.nc_redis = server
         crawl = settings.get("NEWSCRAWL_CRAWL") or "news"
+        # the run was entered before the crawler was built (the crawl command or the add-on),
+        # so that the stories carry its id
+        run_id = settings.get("NEWSCRAWL_CRAWL_RUN") or enter_run(server, crawl).run_id
         worker_id = settings.get("NEWSCRAWL_WORKER_ID") or new_worker_id()
         crawler.nc_worker_id = worker_id
-        scheduler = cls(server, crawler, crawl, worker_id,
+        scheduler = cls(server, crawler, crawl, run_id, worker_id,
                         heartbeat=settings.getfloat("NEWSCRAWL_REDIS_HEARTBEAT", 1.0),
                         worker_timeout=settings.getfloat("NEWSCRAWL_REDIS_WORKER_TIMEOUT", 15.0),
-                        queue_key=crawl_prefix(crawl) + "queue",
+                        queue_key=run_prefix(crawl, run_id) + "queue",
                         queue_cls="newscrawl.distributed.queue.ReliablePriorityQueue",
                         dupefilter_cls="newscrawl.distributed.dupefilter.FingerprintDupeFilter",
                         serializer=json_serializer)
@@ -102,34 +115,36 @@ class DistributedScheduler(Scheduler):
 
     # --- open / close ------------------------------------------------------------------------
     def open(self, spider):
+        from newscrawl.distributed.dupefilter import FingerprintDupeFilter
+        from newscrawl.distributed.runs import is_running
+
         self.spider = spider
+        scrapy_internals.check(self.crawler)
         self.crawler.stats.set_value("newscrawl/worker_id", self.worker_id)
+        self.crawler.stats.set_value("newscrawl/crawl_run", self.run_id)
         self.queue = ReliablePriorityQueue(self.server, spider, self.queue_key, self.serializer,
                                            inflight_key=self.prefix + "inflight:" + self.worker_id,
                                            token_key=self.prefix + "token")
-        from newscrawl.distributed.dupefilter import FingerprintDupeFilter
-
-        self.df = FingerprintDupeFilter.from_spider(spider)
+        self.df = FingerprintDupeFilter(self.server, self.prefix + "seen", self.crawler.settings.getbool("DUPEFILTER_DEBUG"))
+        if not is_running(self.server, self.crawl, self.run_id):
+            # it ended in the seconds this worker took to start: the next start begins a new run
+            self.run_over = True
+            logger.warning("run %s of crawl %s ended while this worker was starting: nothing to do", self.run_id, self.crawl)
+            return
         now = int(time.time())
         if self.server.hsetnx(self.prefix + "meta", "seeded_at", now):
-            logger.info("starting crawl %s as worker %s", self.crawl, self.worker_id)
+            logger.info("starting run %s of crawl %s as worker %s", self.run_id, self.crawl, self.worker_id)
         else:
-            logger.info("joining crawl %s (%d requests queued) as worker %s", self.crawl, len(self.queue), self.worker_id)
+            logger.info("joining run %s of crawl %s (%d requests queued) as worker %s", self.run_id, self.crawl,
+                        len(self.queue), self.worker_id)
         self.server.hset(self.prefix + "worker:" + self.worker_id, mapping={
             "host": socket.gethostname(), "pid": os.getpid(), "started_at": now, "state": "running",
             "export": self.crawler.settings.get("NEWSCRAWL_EXPORT_PATH") or "",
         })
         self._reap(keys=[self.prefix + "workers", self.queue_key], args=[self.prefix, self.worker_id, self.worker_timeout])
         # Acknowledge a request when the engine releases it: its download, callback output and
-        # items are all done by then. (Scrapy has no signal for that moment.)
-        slot = self.crawler.engine._slot
-        release = slot.remove_request
-
-        def remove_request(request, _release=release):
-            _release(request)
-            self._ack(request)
-
-        slot.remove_request = remove_request
+        # items are all done by then.
+        scrapy_internals.on_request_released(self.crawler, self._ack)
         self.crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         self._start_loop(self.heartbeat, self.heartbeat_interval)
         self._start_loop(self.poll, 0.2)
@@ -147,7 +162,7 @@ class DistributedScheduler(Scheduler):
 
     def close(self, reason):
         self._stop_loops()
-        if self.lost_reason is not None:
+        if self.lost_reason is not None or self.run_over:
             return
 
         def leave():
@@ -164,6 +179,9 @@ class DistributedScheduler(Scheduler):
     def enqueue_request(self, request):
         # scrapy-redis's, with the filter check and the push in one script (a kill between them
         # would lose the URL), and without `spider=` to stats (deprecated since Scrapy 2.14)
+        if self.run_over:
+            return False
+
         def push():
             if request.dont_filter:
                 self.queue.push(request)
@@ -177,6 +195,8 @@ class DistributedScheduler(Scheduler):
         return bool(self._guard(push, False))
 
     def next_request(self):
+        if self.run_over:
+            return None
         popped = self._guard(lambda: self.queue.pop())
         if not popped:
             return None
@@ -192,10 +212,10 @@ class DistributedScheduler(Scheduler):
             self._guard(lambda: self.queue.ack(held[1]))
 
     def has_pending_requests(self):
-        return bool(self._guard(lambda: len(self.queue) > 0, False))
+        return not self.run_over and bool(self._guard(lambda: len(self.queue) > 0, False))
 
     def __len__(self):
-        return int(self._guard(lambda: len(self.queue), 0))
+        return 0 if self.run_over else int(self._guard(lambda: len(self.queue), 0))
 
     # --- heartbeat, end of the crawl ---------------------------------------------------------
     def heartbeat(self):
@@ -226,12 +246,9 @@ class DistributedScheduler(Scheduler):
     def poll(self):
         """Between the engine's 5-second heartbeats: pick up requests other workers queued, and
         notice the end of the crawl as soon as it comes."""
-        engine = self.crawler.engine
-        slot = getattr(engine, "_slot", None)
-        if slot is None or slot.closing or self.lost_reason is not None:
+        if self.lost_reason is not None:
             return
-        if self.has_pending_requests():
-            slot.nextcall.schedule()
-        elif not self.tokens and engine.spider_is_idle() and self.crawl_is_over():
-            slot.nextcall.schedule()  # the engine's idle check now closes the spider
-            engine._spider_idle()
+        if self.has_pending_requests() or (not self.tokens and self.crawler.engine.spider_is_idle() and self.crawl_is_over()):
+            # the engine asks for requests now; when the spider is idle its idle check (our
+            # spider_idle, which lets it close once the crawl is over) runs too
+            scrapy_internals.wake(self.crawler)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 def add_crawl_section(summary_file: Path, distributed: dict, stats: dict) -> None:
     from newscrawl.distributed.figures import crawl_figures
-    from newscrawl.distributed.keys import RedisUnavailable, connect, crawl_prefix
+    from newscrawl.distributed.keys import RedisUnavailable, connect
 
     summary = json.loads(Path(summary_file).read_text(encoding="utf-8"))
     crawl = {"name": distributed["NEWSCRAWL_CRAWL"], "worker": stats.get("newscrawl/worker_id")}
@@ -21,7 +21,7 @@ def add_crawl_section(summary_file: Path, distributed: dict, stats: dict) -> Non
     else:
         try:
             client = connect(distributed["REDIS_URL"])
-            figures = crawl_figures(client, crawl_prefix(distributed["NEWSCRAWL_CRAWL"]))
+            figures = crawl_figures(client, distributed["NEWSCRAWL_CRAWL"], distributed["NEWSCRAWL_CRAWL_RUN"])
             figures.pop("workers", None)
             crawl.update(figures)
         except RedisUnavailable as exc:
