@@ -22,6 +22,7 @@ HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "header", "span", "
 # Chrome that never holds a story's own links.
 CHROME_XPATH = "//nav | //header | //footer | //*[@role='navigation']"
 _ANCHORS_BELOW = etree.XPath("descendant::a[@href]")  # compiled once: it runs for every block element
+_ANY_ANCHOR = etree.XPath("descendant::a")
 
 
 def as_tree(page: Union[str, bytes, lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
@@ -115,7 +116,7 @@ def _is_related_container(el, marker_classes: list[str]) -> bool:
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        if child.tag in HEADING_TAGS and not child.xpath(".//a"):
+        if child.tag in HEADING_TAGS and not _ANY_ANCHOR(child):
             text = _text(child)
             return bool(text) and len(text) <= 60 and equals_phrase(text, "related_block_heading")
         break
