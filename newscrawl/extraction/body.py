@@ -629,32 +629,40 @@ _STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "link
                "header", "nav", "footer", "button", "select", "input", "textarea", "option", "label")
 
 
-def _pruned_copy(tree: HtmlElement, profile: Optional[Mapping[str, Any]]) -> HtmlElement:
+def _pruned_copy(tree: HtmlElement, profile: Optional[Mapping[str, Any]]) -> Optional[HtmlElement]:
     """trafilatura's input: a copy of the page without _STRIP_TAGS and comments, then without
     the profile's ``remove`` selectors, each element's tail text kept. Made once per page and
     shared by its trafilatura runs (each works on its own copy of it): one walk of the tree
-    instead of a 28-way XPath union per run (the union cost ~4 ms a page)."""
+    instead of a 28-way XPath union per run. None when lxml refuses to move a tail (control
+    characters): trafilatura refused such pages when it pruned them itself."""
     pruned = copy(tree)
-    for elem in list(pruned.iter(etree.Comment, *_STRIP_TAGS)):  # document order, as the XPath gave
-        delete_element(elem)
+    selectors: list = []
     if profile and profile.get("remove"):
         from cssselect import GenericTranslator
 
         for sel in _selectors(profile["remove"]):
             try:
-                xpath = etree.XPath(GenericTranslator().css_to_xpath(sel))
+                selectors.append(etree.XPath(GenericTranslator().css_to_xpath(sel)))
             except Exception:  # a bad selector in a profile must not stop extraction
                 continue
+    try:
+        for elem in list(pruned.iter(etree.Comment, *_STRIP_TAGS)):  # document order, as the XPath gave
+            delete_element(elem)
+        for xpath in selectors:
             for elem in xpath(pruned):
                 delete_element(elem)
+    except ValueError:
+        return None
     return pruned
 
 
-def _trafilatura_blocks(pruned: HtmlElement, precision: bool, fast: bool = False) -> list[Block]:
+def _trafilatura_blocks(pruned: Optional[HtmlElement], precision: bool, fast: bool = False) -> list[Block]:
     # `pruned`: _pruned_copy's tree, which trafilatura copies before it changes anything.
     # Given a tree (not a URL) and with images off it never fetches anything; links are kept
     # (for the link share), unresolved.
     # fast: without its comparison with its fallback extractors (a third of its time)
+    if pruned is None:
+        return []
     try:
         doc = trafilatura.bare_extraction(
             pruned, url=None, include_comments=False, include_tables=True, include_images=False,
@@ -686,7 +694,7 @@ def _text_mass(tree: HtmlElement) -> int:
     return total
 
 
-def _precise_blocks(pruned: HtmlElement, text_mass: int) -> list[Block]:
+def _precise_blocks(pruned: Optional[HtmlElement], text_mass: int) -> list[Block]:
     """trafilatura's precision mode, first without its fallback comparison; run in full when
     that output looks short: under _FAST_MIN_CHARS, under _FAST_SHARE of the page's running
     text, or fewer than three paragraphs (where the fast run fails, it keeps a few lines)."""
