@@ -21,7 +21,8 @@ BLOCK_TAGS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "strong", "b", "sp
 HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6", "strong", "b", "header", "span", "p", "div")
 # Chrome that never holds a story's own links.
 CHROME_XPATH = "//nav | //header | //footer | //*[@role='navigation']"
-_ANCHORS_BELOW = etree.XPath(".//a[@href]")  # compiled once: it runs for every block element
+_ANCHORS_BELOW = etree.XPath("descendant::a[@href]")  # compiled once: it runs for every block element
+_ANY_ANCHOR = etree.XPath("descendant::a")
 
 
 def as_tree(page: Union[str, bytes, lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
@@ -107,8 +108,7 @@ def find_pagination(page, url: str) -> list[str]:
     return [u for u in _unique(found) if is_crawlable(u) and u != url]
 
 
-def _is_related_container(el) -> bool:
-    marker_classes = marker_words("related_block_class")
+def _is_related_container(el, marker_classes: list[str]) -> bool:
     ident = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
     if any(k in ident for k in marker_classes):
         return True
@@ -116,7 +116,7 @@ def _is_related_container(el) -> bool:
     for child in el:
         if not isinstance(child.tag, str):
             continue
-        if child.tag in HEADING_TAGS and not child.xpath(".//a"):
+        if child.tag in HEADING_TAGS and not _ANY_ANCHOR(child):
             text = _text(child)
             return bool(text) and len(text) <= 60 and equals_phrase(text, "related_block_heading")
         break
@@ -129,21 +129,29 @@ def find_related_links(page, url: str) -> list[str]:
     tree = as_tree(page)
     base = base_url(tree, url)
     found: list[str | None] = []
+    marker_classes = marker_words("related_block_class")  # once a page: it is gathered from every lexicon file
     # Everything under the chrome, gathered in one pass (not an ancestor walk per element).
     inside_chrome = {d for c in tree.xpath(CHROME_XPATH) for d in c.iterdescendants()}
+    # nested wrappers (li > div > span > a) share one text: its phrase check is made once
+    related_line: dict[str, bool] = {}
     for el in tree.iter(*BLOCK_TAGS):
         if not isinstance(el.tag, str) or el in inside_chrome:
             continue
         anchors = _ANCHORS_BELOW(el)
         if not anchors:
             continue
-        if el.tag in ("section", "aside", "div", "ul") and _is_related_container(el):
+        if el.tag in ("section", "aside", "div", "ul") and _is_related_container(el, marker_classes):
             found.extend(absolute(a.get("href"), base) for a in anchors)
             continue
         if len(anchors) > 3:
             continue  # checked before reading the text: a big container's text is costly
         text = _text(el)
-        if text and len(text) < 400 and starts_with_phrase(text, "related_line"):
+        if not text or len(text) >= 400:
+            continue
+        starts = related_line.get(text)
+        if starts is None:
+            starts = related_line[text] = starts_with_phrase(text, "related_line")
+        if starts:
             found.extend(absolute(a.get("href"), base) for a in anchors)
     # Author, tag and section links inside a related block are not stories.
     return [u for u in _unique(found) if is_crawlable(u) and url_shape(u) != "listing" and u != url]

@@ -44,6 +44,13 @@ from newscrawl.items import Article, article_id
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _PARSER = lxml.html.HTMLParser(collect_ids=False, default_doctype=False)
+# Every element proxy lxml.html makes (every tree walk here and in trafilatura) asks its class
+# lookup, written in Python, which class to use; the C default lookup gives HtmlElement (no
+# FormElement/InputElement for form controls: nothing here uses their form APIs) and saves
+# ~5 % of extraction time.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 
 PUBLISHED_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "article:published",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping, Optional
@@ -40,6 +41,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 import trafilatura
+from trafilatura.xml import delete_element
 
 from newscrawl.text.lexicons import words_for
 
@@ -618,37 +620,53 @@ def _light_filter(paras: list[str], title: Optional[str]) -> list[str]:
 # --------------------------------------------------------------------------- main
 
 
-def _prune_list(profile: Optional[Mapping[str, Any]]) -> list[str]:
-    prune: list[str] = []
-    if profile and profile.get("remove"):
-        from cssselect import GenericTranslator
-
-        for sel in _selectors(profile["remove"]):
-            try:
-                prune.append(GenericTranslator().css_to_xpath(sel))
-            except Exception:  # a bad selector in a profile must not stop extraction
-                continue
-    return prune
-
-
-# elements that never hold story text: pruned first in trafilatura's own copy of the tree
+# elements that never hold story text: pruned first from trafilatura's input
 # (comment nodes derail its scoring; the rest only costs time in its whole-tree passes)
 # (page header, navigation, footers and captions too; not <aside> or <form>: some sites wrap
 # the whole story in them)
 _STRIP_TAGS = ("script", "style", "svg", "noscript", "template", "iframe", "link", "meta", "head",
                "picture", "source", "video", "audio", "object", "embed", "canvas", "figcaption",
                "header", "nav", "footer", "button", "select", "input", "textarea", "option", "label")
-_STRIP_XPATH = "|".join(["//comment()"] + [f"//{tag}" for tag in _STRIP_TAGS])
 
 
-def _trafilatura_blocks(tree: HtmlElement, prune: list[str], precision: bool, fast: bool = False) -> list[Block]:
-    # trafilatura works on its own copy of the tree; given a tree (not a URL) and with
-    # images off it never fetches anything; links are kept (for the link share), unresolved.
+def _pruned_copy(tree: HtmlElement, profile: Optional[Mapping[str, Any]]) -> Optional[HtmlElement]:
+    """trafilatura's input: a copy of the page without _STRIP_TAGS and comments, then without
+    the profile's ``remove`` selectors, each element's tail text kept. Made once per page and
+    shared by its trafilatura runs (each works on its own copy of it): one walk of the tree
+    instead of a 28-way XPath union per run. None when lxml refuses to move a tail (control
+    characters): trafilatura refused such pages when it pruned them itself."""
+    pruned = copy(tree)
+    selectors: list = []
+    if profile and profile.get("remove"):
+        from cssselect import GenericTranslator
+
+        for sel in _selectors(profile["remove"]):
+            try:
+                selectors.append(etree.XPath(GenericTranslator().css_to_xpath(sel)))
+            except Exception:  # a bad selector in a profile must not stop extraction
+                continue
+    try:
+        for elem in list(pruned.iter(etree.Comment, *_STRIP_TAGS)):  # document order, as the XPath gave
+            delete_element(elem)
+        for xpath in selectors:
+            for elem in xpath(pruned):
+                delete_element(elem)
+    except ValueError:
+        return None
+    return pruned
+
+
+def _trafilatura_blocks(pruned: Optional[HtmlElement], precision: bool, fast: bool = False) -> list[Block]:
+    # `pruned`: _pruned_copy's tree, which trafilatura copies before it changes anything.
+    # Given a tree (not a URL) and with images off it never fetches anything; links are kept
+    # (for the link share), unresolved.
     # fast: without its comparison with its fallback extractors (a third of its time)
+    if pruned is None:
+        return []
     try:
         doc = trafilatura.bare_extraction(
-            tree, url=None, include_comments=False, include_tables=True, include_images=False,
-            include_links=True, with_metadata=False, prune_xpath=prune, favor_precision=precision, fast=fast,
+            pruned, url=None, include_comments=False, include_tables=True, include_images=False,
+            include_links=True, with_metadata=False, favor_precision=precision, fast=fast,
         )
     except Exception:  # trafilatura raises on odd trees (e.g. control characters)
         return []
@@ -676,15 +694,15 @@ def _text_mass(tree: HtmlElement) -> int:
     return total
 
 
-def _precise_blocks(tree: HtmlElement, prune: list[str], text_mass: int) -> list[Block]:
+def _precise_blocks(pruned: Optional[HtmlElement], text_mass: int) -> list[Block]:
     """trafilatura's precision mode, first without its fallback comparison; run in full when
     that output looks short: under _FAST_MIN_CHARS, under _FAST_SHARE of the page's running
     text, or fewer than three paragraphs (where the fast run fails, it keeps a few lines)."""
-    blocks = _trafilatura_blocks(tree, prune, precision=True, fast=True)
+    blocks = _trafilatura_blocks(pruned, precision=True, fast=True)
     size = _text_len(blocks)
     paragraphs = sum(1 for b in blocks if b.kind in ("p", "quote") and len(b.toks) >= 8)
     if size < _FAST_MIN_CHARS or paragraphs < 3 or size < _FAST_SHARE * text_mass:
-        blocks = _trafilatura_blocks(tree, prune, precision=True)
+        blocks = _trafilatura_blocks(pruned, precision=True)
     return blocks
 
 
@@ -998,13 +1016,13 @@ def extract_body_with_source(
             paras = [p for p in paras if not (len(p) <= 400 and site_lines.fullmatch(p))]
         if paras:
             return paras, "profile"
-    prune = [_STRIP_XPATH, *_prune_list(profile)]
+    pruned = _pruned_copy(tree, profile)
     text_mass = _text_mass(tree)
-    precise_raw = _precise_blocks(tree, prune, text_mass)
+    precise_raw = _precise_blocks(pruned, text_mass)
     mass = _paragraph_mass(tree)
     source = "precise"
     if ALWAYS_SECOND_OPINION or _needs_second_opinion(precise_raw, mass, jsonld_body, text_mass):
-        generic_raw, _ = _mend_fragments(tree, _trafilatura_blocks(tree, prune, precision=False))
+        generic_raw, _ = _mend_fragments(tree, _trafilatura_blocks(pruned, precision=False))
         precise_raw, _ = _mend_fragments(tree, precise_raw)
         filled, added = _fill_gaps(precise_raw, generic_raw)
         filled, more = _fill_dom_gaps(tree, filled)

@@ -115,17 +115,26 @@ def _is_metered(metas: dict[str, str]) -> bool:
     return any(metas.get(k) == "metered" for k in ("article:content_tier", "og:article:content_tier"))
 
 
-# a cheap first pass in C: class attributes holding a word every lexicon class name contains
-_CONTAINER_HINT = etree.XPath(
-    "//*[contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'wall')"
-    " or contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'subscri')"
-    " or contains(translate(@class, 'WALSUBCRIPTOKED', 'walsubcriptoked'), 'locked')]")
+# a cheap first pass: class attributes holding a word every lexicon class name contains
+# (ASCII case folded only; one XPath for the attributes and a Python test is 4x faster than
+# the test written as XPath translate())
+_CLASS_ATTRS = etree.XPath("//@class")
+_HINT_CASE = str.maketrans("WALSUBCRIPTOKED", "walsubcriptoked")
+
+
+def _container_hints(tree: HtmlElement) -> list[HtmlElement]:
+    found = []
+    for value in _CLASS_ATTRS(tree):
+        folded = value.translate(_HINT_CASE)
+        if "wall" in folded or "subscri" in folded or "locked" in folded:
+            found.append(value.getparent())
+    return found
 
 
 def _from_containers(tree: HtmlElement) -> Optional[bool]:
     """A paywall box that shows text (not an empty placeholder, not inside a script or template)."""
     classes = _lexicon()["classes"]
-    for el in _CONTAINER_HINT(tree)[:200]:
+    for el in _container_hints(tree)[:200]:
         if not classes.intersection((el.get("class") or "").lower().split()):
             continue
         if any(a.tag in ("script", "template", "noscript") for a in el.iterancestors()):

@@ -167,14 +167,18 @@ def _skipped(el: HtmlElement, stop: HtmlElement) -> bool:
     return False
 
 
-def _marked(el: HtmlElement, holds_headline: set) -> Optional[HtmlElement]:
-    """The element (or a close ancestor not holding the headline) whose class names a standfirst."""
+def _marked(el: HtmlElement, holds_headline: set, class_tokens: dict) -> Optional[HtmlElement]:
+    """The element (or a close ancestor not holding the headline) whose class names a standfirst.
+    `class_tokens`: _class_tokens by element, filled as they are read (candidates share ancestors)."""
     lead, not_lead = _lexicon()
     node = el
     for _ in range(3):
         if node is None or node.tag in ("article", "main", "body", "html", "header") or node in holds_headline:
             return None
-        toks, joined = _class_tokens(node)
+        tokens = class_tokens.get(node)
+        if tokens is None:
+            tokens = class_tokens[node] = _class_tokens(node)
+        toks, joined = tokens
         found = (toks | joined) & lead
         if found == {"bold"} and node.tag != "p":
             found = set()  # a bold headline part, not a bold paragraph
@@ -232,12 +236,13 @@ def _candidates(tree: HtmlElement, headline: Optional[HtmlElement], title: Optio
     running = 0
     done: set = set()
     holds_headline = set(headline.iterancestors())
+    class_tokens: dict = {}
     for count, el in enumerate(_after(headline)):
         if count > _MAX_SCAN or running > _BODY_STARTED:
             return
-        if el.tag not in _CANDIDATE_TAGS or _skipped(el, stop) or any(a in done for a in el.iterancestors()):
+        if el.tag not in _CANDIDATE_TAGS or _skipped(el, stop) or (done and any(a in done for a in el.iterancestors())):
             continue
-        marked = _marked(el, holds_headline)
+        marked = _marked(el, holds_headline, class_tokens)
         if marked is None and el.tag not in ("p", "h2", "h3") and not (el.tag == "div" and not len(el)):
             continue  # a container or an inline element, unmarked: its blocks are looked at one by one
         text = _block_text(el)
@@ -376,7 +381,7 @@ def _styled_apart(el: HtmlElement, following: list) -> bool:
     return not any(_signature(other) == sig or other.getparent() is parent for other, _ in following)
 
 
-_CAPTION_CLASS = etree.XPath("//*[contains(@class,'caption') or contains(@class,'Caption')]")
+_CLASS_ATTRS = etree.XPath("//@class")  # one XPath and a Python test: 4x faster than contains() in XPath
 
 
 def _captions(tree: HtmlElement) -> list[str]:
@@ -388,16 +393,21 @@ def _captions(tree: HtmlElement) -> list[str]:
             out.append(text)
         if len(out) >= 30:
             break
-    for el in _CAPTION_CLASS(tree)[:30]:
+    captioned = [v.getparent() for v in _CLASS_ATTRS(tree) if "caption" in v or "Caption" in v]
+    for el in captioned[:30]:
         text = _norm(el.text_content())
         if text and len(text) < 600:
             out.append(text)
     return out
 
 
-def _is_caption(description: str, captions: list[str]) -> bool:
-    return any(_overlap(description, c) >= 0.8 and len(_tokens(c)) <= 1.5 * len(_cut(description)) + 8
-               for c in captions)
+def _is_caption(description: str, captions: list[tuple[set, int]]) -> bool:
+    """`captions`: each caption's set of tokens and number of tokens."""
+    desc = _cut(description)
+    if not desc:
+        return False
+    return any(sum(1 for t in desc if t in toks) / len(desc) >= 0.8 and count <= 1.5 * len(desc) + 8
+               for toks, count in captions)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -417,7 +427,7 @@ def find_summary(tree: Optional[HtmlElement], title: Optional[str] = None, body:
     descriptions = [(s, d) for s, d in page_descriptions(tree, jsonld_description)
                     if not (title and _same_text(d, title))]
     if descriptions:
-        captions = _captions(tree)
+        captions = [(set(toks), len(toks)) for toks in map(_tokens, _captions(tree))]
         descriptions = [(s, d) for s, d in descriptions if not _is_caption(d, captions)]
     headline = _headline(tree, title)
     unmarked: list[tuple[HtmlElement, str]] = []
