@@ -147,6 +147,20 @@ def test_section_heading_is_not_taken_as_the_headline():
     assert extract_article(chrome, "https://coastline-post.example/a").title == "Pier vote tonight after long debate"
 
 
+def test_headline_in_two_typographies_takes_the_titles_form():
+    page = """<html><head><title>{tag} | Coastline Post</title>
+    <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{ld}"}}</script>
+    <meta property="og:title" content="{og}"></head><body></body></html>"""
+    curly, straight = "Council backs \u2018bold\u2019 pier plan", "Council backs 'bold' pier plan"
+    got = extract_article(page.format(tag=straight, ld=curly, og=straight), "https://coastline.example/a").title
+    assert got == straight
+    got = extract_article(page.format(tag=curly, ld=curly, og=straight), "https://coastline.example/a").title
+    assert got == curly
+    colon, dash = "Pier vote: council backs plan", "Pier vote - council backs plan"
+    got = extract_article(page.format(tag=colon + " - Local", ld=dash, og=colon), "https://coastline.example/a").title
+    assert got == colon
+
+
 def test_site_title_suffix_learned_from_the_sites_pages():
     from newscrawl.cleaning.title import SiteTitleSuffixes
 

@@ -277,6 +277,10 @@ def _headline(page: Page) -> Optional[str]:
     meta_titles = [c for c in (ld, og) if c] + ([h1] if h1 and h1_kicker else [])
     ld, og, tag = (_strip_kicker(c, meta_titles) if c else None for c in (ld, og, tag))
     if ld and og and _fold(ld) != _fold(og):
+        if _letters(ld) == _letters(og):
+            # one headline in two typographies (curly or straight quotes, a dash for a colon):
+            # the form the <title> shows
+            return og if tag and _fold(og) in _fold(tag) and _fold(ld) not in _fold(tag) else ld
         # The <title> carries the search-engine headline; the source that differs from it
         # is the editorial one.
         if tag and _fold(tag) == _fold(ld):
@@ -294,6 +298,11 @@ def _headline(page: Page) -> Optional[str]:
     if h1:
         return h1
     return tag
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of a text, folded: equal for two typographies of one headline."""
+    return re.sub(r"[\W_]+", "", _fold(text))
 
 
 def _overlap(a: str, b: str) -> float:
