@@ -1,6 +1,6 @@
 import pytest
 
-from newscrawl.extraction.authors import dedupe, from_jsonld, is_site_name, people_and_organisations, split_names
+from newscrawl.bylines import dedupe, from_jsonld, is_site_name, people_and_organisations, split_names
 
 
 @pytest.mark.parametrize("text, names", [
