@@ -210,6 +210,30 @@ def test_authors_are_people_and_organisations_go_to_credit():
     assert article.authors == ["Jane Doe", "Tom Roe"] and article.credit == "AFP"
 
 
+def test_bylines_in_markup_and_as_labelled_lines():
+    fetched = datetime(2024, 2, 1, tzinfo=timezone.utc)
+    story = "<p>" + "The council voted on Tuesday to expand the river park by twelve hectares. " * 5 + "</p>"
+
+    def authors(inner: str, head: str = "") -> list[str]:
+        html = f"<html><head>{head}</head><body><article><h1>Pier vote tonight</h1>{inner}{story}</article></body></html>"
+        return extract_article(html, "https://coastline.example/a", fetched_at=fetched).authors
+
+    # the site's name as meta author, the person in a labelled line of a side column
+    assert authors("<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>",
+                   '<meta name="author" content="Coastline">') == ["Roman Goncharenko"]
+    assert authors("<div class='edit'>(责编：牛镛、岳弘彬)</div>") == ["牛镛", "岳弘彬"]
+    # a follow button with an "author" class, a section link in the author box: no names
+    assert authors("<a class='followAuthorBtn' href='/service/profil/'>Themen bearbeiten</a>") == []
+    assert authors("<div class='article_author'><a href='/news/category/29/lifestyle'>منوعات</a></div>") == []
+    # the dateline's place after the names
+    assert authors("<p class='byline'>Monika Bolliger und Anna Trechsel, Sweidah</p>") == [
+        "Monika Bolliger", "Anna Trechsel"]
+    # another story's teaser card: its "Von …" line names that story's author
+    teaser = ("<div class='card'><a href='/b'><h3>Harbour wall repaired</h3></a>"
+              "<div class='card-foot'>Von Christoph Reisinger</div></div>")
+    assert authors(teaser) == []
+
+
 def test_jsonld_graph_arrays_and_broken_json():
     html = """<html><head>
     <script type="application/ld+json">[{"@type": "WebSite", "name": "S"},

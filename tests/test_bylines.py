@@ -1,6 +1,8 @@
+"""newscrawl/bylines: byline lines, the names in author values, people vs organisations."""
 import pytest
 
-from newscrawl.bylines import dedupe, from_jsonld, is_site_name, people_and_organisations, split_names
+from newscrawl.bylines import (dedupe, from_jsonld, is_section_link, is_site_name, people_and_organisations,
+                               read_byline, split_names, strip_label)
 
 
 @pytest.mark.parametrize("text, names", [
@@ -27,6 +29,10 @@ from newscrawl.bylines import dedupe, from_jsonld, is_site_name, people_and_orga
     ("admin", []),
     ("By jdadmin", []),
     ("Текст: Венера Ерофеева", ["Венера Ерофеева"]),
+    # a dateline's place after the names is no author; an agency there is kept (for credit)
+    ("Monika Bolliger und Anna Trechsel, Sweidah", ["Monika Bolliger", "Anna Trechsel"]),
+    ("Felix Schröder und Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
+    ("Jane Doe, AFP", ["Jane Doe", "AFP"]),
 ])
 def test_split_names(text, names):
     assert split_names(text) == names
@@ -67,3 +73,42 @@ def test_people_and_organisations(names, sites, people, orgs):
 
 def test_sign_in_sign_up_byline_gives_no_author():
     assert people_and_organisations(split_names("Sign In / Sign Up"), []) == ([], [])
+
+
+@pytest.mark.parametrize("line, names", [
+    ("By Jane Doe", ["Jane Doe"]),
+    ("By Jane Doe and John Roe | Politics", ["Jane Doe", "John Roe"]),
+    ("Von Katja Belousova", ["Katja Belousova"]),
+    ("Par Jean Dupont", ["Jean Dupont"]),
+    ("Por Juan Pérez", ["Juan Pérez"]),
+    ("Autorin/Autor Roman Goncharenko", ["Roman Goncharenko"]),
+    ("(责编：牛镛、岳弘彬)", ["牛镛", "岳弘彬"]),
+    ("إعداد: وكالة عربي اليوم الإخبارية", ["وكالة عربي اليوم الإخبارية"]),
+    ("كتبت: سارة محمود", ["سارة محمود"]),
+    ("By AFP", ["AFP"]),
+    # story sentences that open with a byline word
+    ("By the end of the year, the plan will be in place.", None),
+    ("By Monday", None),
+    ("Von den 116 Verletzten sind noch 80 im Krankenhaus.", None),
+    ("Par ailleurs, le maire a annoncé un nouveau plan.", None),
+    ("Por qué el alcalde cambió de opinión sigue sin aclararse.", None),
+    ("بقلم الرصاص وقع الوزير على الاتفاق أمام الصحفيين في القاهرة.", None),
+    ("كتب الرئيس رسالة إلى البرلمان", None),  # "كتب" is a label only with a colon
+    ("Text messages were sent to every resident", None),
+    ("Themen bearbeiten", None),
+])
+def test_read_byline(line, names):
+    assert read_byline(line) == names
+
+
+def test_strip_label_keeps_a_name_without_label():
+    assert strip_label("By Jane Doe") == "Jane Doe"
+    assert strip_label("Jane Doe") == "Jane Doe"
+    assert strip_label("By Jane Doe and John Roe") == "By Jane Doe and John Roe"  # two names: not one author
+
+
+def test_section_links():
+    assert is_section_link("/news/category/29/منوعات/ar")
+    assert is_section_link("https://example.com/thema/ukraine")
+    assert not is_section_link("https://example.com/autoren/jane-doe")
+    assert not is_section_link(None)
