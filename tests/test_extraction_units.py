@@ -232,6 +232,14 @@ def test_bylines_in_markup_and_as_labelled_lines():
     teaser = ("<div class='card'><a href='/b'><h3>Harbour wall repaired</h3></a>"
               "<div class='card-foot'>Von Christoph Reisinger</div></div>")
     assert authors(teaser) == []
+    # the JSON-LD names one author, the byline beside it two
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Tom Roe"}}</script>'
+    byline = ("<div class='bylines'><div class='byline'><a rel='author' href='mailto:a@x'>Ann Weller</a></div>"
+              "<div class='byline'><a rel='author' href='mailto:t@x'>Tom Roe</a></div></div>")
+    assert authors(byline, ld) == ["Ann Weller", "Tom Roe"]
+    elsewhere = ("<div class='bylines'><a rel='author' href='/a'>Tom Roe</a></div><aside><ul>"
+                 "<li><a rel='author' href='/b'>Ann Weller</a></li><li><a rel='author' href='/c'>Lea Wagner</a></li></ul></aside>")
+    assert authors(elsewhere, ld) == ["Tom Roe"]  # other stories' authors elsewhere on the page
 
 
 def test_jsonld_graph_arrays_and_broken_json():

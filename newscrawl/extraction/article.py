@@ -428,6 +428,36 @@ def _byline_text(el: HtmlElement) -> str:
     return " ".join(" ".join(el.itertext()).split())  # "Von<span>Name</span>": keep the words apart
 
 
+_AUTHOR_LINKS = etree.XPath(".//a[@rel='author']")
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", _fold(name))
+
+
+def _with_cobylines(page: Page, names: list[str]) -> list[str]:
+    """The structured data's authors, and the co-authors the visible byline adds: the author
+    links (rel=author) grouped with one of the known names' link, when the group names every
+    known author ("Ingrid Treborg" beside "Marlene Lundberg Holm", whom alone the JSON-LD names)."""
+    known = {_name_key(n) for n in names}
+    for link in _AUTHOR_LINKS(page.tree):
+        if _name_key(_text(link)) not in known:
+            continue
+        for level, group in enumerate(link.iterancestors()):
+            links = _AUTHOR_LINKS(group)
+            if level >= 4 or group.tag in ("body", "html", "article", "main") or len(links) > 6:
+                return names
+            if len(links) > 1:
+                if len(_text(group)) > 300:
+                    return names  # a list of stories, not a byline
+                found = [n for a in links for n in bylines.split_names(_text(a)) if bylines.looks_like_name(n)]
+                if known <= {_name_key(n) for n in found}:
+                    return bylines.dedupe(found)
+                return names
+        return names
+    return names
+
+
 def _byline_authors(page: Page) -> list[str]:
     for el in BYLINE_XPATH(page.tree)[:12]:
         classes = (el.get("class") or "").lower()
@@ -472,7 +502,7 @@ def extract_authors(page: Page) -> tuple[list[str], list[str]]:
                 if names or found:
                     break
     if names:
-        return result(names)
+        return result(_with_cobylines(page, names))
     for key in AUTHOR_META:
         found = []
         for value in page.data.all(key):
