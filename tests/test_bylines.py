@@ -45,9 +45,10 @@ def test_dedupe_ignores_case_and_punctuation():
 def test_jsonld_authors_persons_and_organisations():
     graph = {"#p": {"@type": "Person", "@id": "#p", "name": "Ann Weller"}}
     value = [{"@id": "#p"}, [{"@type": "Person", "name": "Tom Hart"}], {"@type": "Organization", "name": "dpa"},
-             "https://example.com/author/x", {"@type": "Person", "givenName": "Lea", "familyName": "Wagner"}]
+             "https://example.com/author/x", {"@type": "Person", "givenName": "Lea", "familyName": "Wagner"},
+             {"@type": ["Person", "Organization"], "name": "Kyle Wiggers"}]
     names, orgs = from_jsonld(value, lambda v: graph.get(v.get("@id"), v) if isinstance(v, dict) and "@id" in v else v)
-    assert names == ["Ann Weller", "Tom Hart", "dpa", "Lea Wagner"]
+    assert names == ["Ann Weller", "Tom Hart", "dpa", "Lea Wagner", "Kyle Wiggers"]
     assert orgs == ["dpa"]
 
 
@@ -66,6 +67,7 @@ def test_site_name_detection():
     (["The Example Magazine", "Tom Press", "Anna Post"], ["example"], ["Tom Press", "Anna Post"], ["The Example Magazine"]),
     (["Agencia EFE", "María R. Sahuquillo"], ["elpais"], ["María R. Sahuquillo"], ["Agencia EFE"]),
     (["example.com"], [], [], ["example.com"]),
+    (["Nachrichten", "News Desk", "Agencies"], [], [], ["Agencies"]),
 ])
 def test_people_and_organisations(names, sites, people, orgs):
     assert people_and_organisations(names, sites) == (people, orgs)

@@ -258,7 +258,8 @@ def from_jsonld(value: Any, resolve) -> tuple[list[str], list[str]]:
                 continue
             types = item.get("@type")
             types = {t.lower() for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
-            if types & {"organization", "newsmediaorganization", "corporation", "newsagency"}:
+            # a Person typed Organization too (some CMS plugins do) is a person
+            if types & {"organization", "newsmediaorganization", "corporation", "newsagency"} and "person" not in types:
                 cleaned = _clean_one(name)
                 if cleaned:
                     orgs.append(cleaned)
@@ -314,7 +315,15 @@ def people_and_organisations(names: Iterable[str], site_names: Iterable[str] = (
     people: list[str] = []
     orgs: list[str] = []
     for name in names:
-        if not name or is_ui_string(name):
+        if not name or is_ui_string(name) or _only_organisation_words(name):
             continue
         (orgs if is_organisation(name, site_names) else people).append(name)
     return people, orgs
+
+
+def _only_organisation_words(name: str) -> bool:
+    """"Nachrichten", "News Desk": a CMS account named with organisation words only names
+    no one (an agency's name, "Agencies", is kept)."""
+    org = _organisations()
+    words = unicodedata.normalize("NFKC", name).casefold().split()
+    return _compact(name) not in org["agencies"] and all(org["org_words"].fullmatch(w) for w in words)
