@@ -466,9 +466,10 @@ def _byline_authors(page: Page) -> list[str]:
         text = _byline_text(el)
         if not text or len(text) > 150:
             continue
-        # a button or link caught by an "author" class ("Themen bearbeiten") reads as no name
-        names = [n for n in bylines.split_names(text) if bylines.looks_like_name(n) or bylines.is_organisation(n)]
-        if names:
+        names = bylines.split_names(text)
+        # a button or link caught by an "author" class ("Themen bearbeiten"), a fact check's
+        # "The Russian and Syrian defense ministries": words that read as no names
+        if names and all(bylines.looks_like_name(n) or bylines.is_organisation(n) for n in names):
             return names
     return []
 
