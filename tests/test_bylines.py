@@ -33,6 +33,8 @@ from newscrawl.bylines import (dedupe, from_jsonld, is_section_link, is_site_nam
     ("Monika Bolliger und Anna Trechsel, Sweidah", ["Monika Bolliger", "Anna Trechsel"]),
     ("Felix Schröder und Jörg Soldwisch, dpa", ["Felix Schröder", "Jörg Soldwisch", "dpa"]),
     ("Jane Doe, AFP", ["Jane Doe", "AFP"]),
+    ("Reuters, Washington, Nov 20 2019, 11:06am ist", ["Reuters"]),
+    ("By Mike Wuerthele and Malcolm Owen Monday, November 18, 2019, 04:05 pm PT", ["Mike Wuerthele", "Malcolm Owen"]),
 ])
 def test_split_names(text, names):
     assert split_names(text) == names
@@ -68,6 +70,8 @@ def test_site_name_detection():
     (["Agencia EFE", "María R. Sahuquillo"], ["elpais"], ["María R. Sahuquillo"], ["Agencia EFE"]),
     (["example.com"], [], [], ["example.com"]),
     (["Nachrichten", "News Desk", "Agencies"], [], [], ["Agencies"]),
+    (["TOM KRISHER", "AP Auto Writer", "Sandee LaMotte", "CNN"], [], ["TOM KRISHER", "Sandee LaMotte"],
+     ["AP Auto Writer", "CNN"]),
 ])
 def test_people_and_organisations(names, sites, people, orgs):
     assert people_and_organisations(names, sites) == (people, orgs)

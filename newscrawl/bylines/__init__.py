@@ -69,6 +69,9 @@ def _organisations() -> dict:
             # "Associated Press in Valencia", "Reuters and AFP"
             "agency_phrase": re.compile(r"^(?:%s)\s+(?:in|and|und|et|y|with|from)\b" % _alternation(data["agencies"]),
                                         re.I),
+            # "AP Auto Writer", "Associated Press Writer": the agency's role line
+            "agency_role": re.compile(r"^(?:%s)(?:\s+\S+){0,2}?\s+(?:%s)$" % (
+                _alternation(data["agencies"]), _alternation(_load("bylines.toml")["roles"])), re.I),
             "org_words": words_re(data["organisation_words"]),
             "ui_phrases": words_re(w for w in ui if " " in w),
             "ui_words": {_compact(w) for w in ui}}
@@ -139,19 +142,20 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _PARENS = re.compile(r"\s*[\(\[][^)\]]*[\)\]]\s*")
-_WEEKDAY = re.compile(
-    r"\s+(?:(?:ال)?(?:أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت)|monday|tuesday|wednesday|thursday"
-    r"|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b.*$", re.I)
-_MONTH_TAIL = re.compile(
-    r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
-    r"|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)\.?\s+\d.*$", re.I)
+_WEEKDAYS = (r"(?:ال)?(?:أحد|احد|اثنين|إثنين|ثلاثاء|أربعاء|اربعاء|خميس|جمعة|سبت)|monday|tuesday|wednesday|thursday"
+             r"|friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag")
+_WEEKDAY = re.compile(r"\s+(?:%s)\b.*$" % _WEEKDAYS, re.I)
+_MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr"
+           r"|jun|jul|aug|sep|sept|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember")
+_MONTH_TAIL = re.compile(r"\s+(?:%s)\.?\s+\d.*$" % _MONTHS, re.I)
+# "…, November 18, 2019" split at its commas leaves a month or weekday alone
+_CALENDAR_WORD = re.compile(r"(?:%s|%s)\.?" % (_MONTHS, _WEEKDAYS), re.I)
 # CMS account names, not people: "admin", "jdadmin", "webmaster", "Anonymous".
 _ACCOUNT = re.compile(r"^(?:\w*admin\w*|webmaster|root|guest|anonymous|anonym|unknown|user\d*|editor\d+)$", re.I)
 _STATUS_WORD = re.compile(r"\s+(?:stand|updated|update|aktualisiert|veröffentlicht|published|posted|mis à jour|publié"
                           r"|actualizado|publicado|aggiornato|pubblicato)\b.*$", re.I)
 _DATEISH = re.compile(r"\d{1,4}[./:-]\d{1,2}|\b(?:19|20)\d{2}\b")
-# "Monika Bolliger und Anna Trechsel, Sweidah": a dateline's place after the names
-_PLACE_TAIL = re.compile(r",\s*([^\W\d_][\w'’-]*)\s*$")
+
 
 
 def _clean_one(name: str) -> Optional[str]:
@@ -173,7 +177,7 @@ def _clean_one(name: str) -> Optional[str]:
         name = stripped
     if not name or len(name) < 2 or len(name) > 60:
         return None
-    if phrases["not_names"].search(name) or _DATEISH.search(name):
+    if phrases["not_names"].search(name) or _DATEISH.search(name) or _CALENDAR_WORD.fullmatch(name):
         return None
     if len(name.split()) > 6:
         return None
@@ -186,6 +190,13 @@ def _clean_one(name: str) -> Optional[str]:
     return name
 
 
+def _is_place_like(name: str) -> bool:
+    """One capitalised word that is no acronym and no agency: "Sweidah", "Washington"
+    (not "AFP", "dpa", nor initials such as "kesm")."""
+    return (len(name.split()) == 1 and name[0].isupper() and not name.isupper()
+            and _compact(name) not in _organisations()["agencies"])
+
+
 def split_names(text: str) -> list[str]:
     """The names in an author value ('By Jane Doe and John Roe, Reuters' -> ['Jane Doe',
     'John Roe', 'Reuters']): a meta tag, a JSON-LD name, a byline element's text."""
@@ -194,10 +205,6 @@ def split_names(text: str) -> list[str]:
     phrases = _phrases()
     text = " ".join(text.replace("\u00a0", " ").split())
     text = phrases["value_prefix"].sub("", text.strip())
-    place = _PLACE_TAIL.search(text)
-    if place and len(text[:place.start()].split()) >= 2 and not place.group(1).isupper() \
-            and _compact(place.group(1)) not in _organisations()["agencies"]:  # "…, dpa" is a credit
-        text = text[:place.start()]
     out = []
     for part in phrases["separator"].split(text):
         cleaned = _clean_one(part)
@@ -208,6 +215,10 @@ def split_names(text: str) -> list[str]:
             out.extend([glued.group(1), glued.group(2)])
         else:
             out.append(cleaned)
+    if len(out) > 1:
+        # "Monika Bolliger und Anna Trechsel, Sweidah", "Reuters, Washington": beside other
+        # names one capitalised word is a dateline's place ("…, dpa", "…, AFP" stay: credits)
+        out = [n for n in out if not _is_place_like(n)]
     return out
 
 
@@ -292,6 +303,10 @@ def is_site_name(name: str, site_names: Iterable[str]) -> bool:
     return False
 
 
+# one upper-case word of two to six letters: an organisation's acronym ("Sandee LaMotte, CNN")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,5}")
+
+
 def is_ui_string(name: str) -> bool:
     """Interface text caught with a byline: "Sign In", "Developed By Example Studio"."""
     org = _organisations()
@@ -299,10 +314,12 @@ def is_ui_string(name: str) -> bool:
 
 
 def is_organisation(name: str, site_names: Iterable[str] = ()) -> bool:
-    """A news agency, the site itself (og:site_name, publisher, domain) or a name made with an
-    organisation word ("Agencia EFE", "وكالة عربي اليوم الإخبارية", "MDR SACHSEN-ANHALT")."""
+    """A news agency (also in its role line, "AP Auto Writer"), an acronym ("CNN"), the site
+    itself (og:site_name, publisher, domain) or a name made with an organisation word
+    ("Agencia EFE", "وكالة عربي اليوم الإخبارية", "MDR SACHSEN-ANHALT")."""
     org = _organisations()
-    if _compact(name) in org["agencies"] or is_domain_like(name) or org["agency_phrase"].match(name):
+    if _compact(name) in org["agencies"] or is_domain_like(name) or org["agency_phrase"].match(name) \
+            or org["agency_role"].match(name) or _ACRONYM.fullmatch(name):
         return True
     if org["org_words"].search(unicodedata.normalize("NFKC", name).casefold()):
         return True
