@@ -15,7 +15,10 @@ ratios, not absolute numbers.
 Generalisation: the eval sets are also scored fold by fold (`score.py --fold K/N`, folds split
 by site, so a fold's sites are unseen by rules written while looking at the others), and the
 "pages with body F1 < 0.5" count (a collapsed page: wrong block, pull quotes, overlay text) is
-given per set and per fold. The last table counts which body candidate our extractor chose
+given per set and per fold. "authors F1, people only" scores authors against the truth without
+the entries that name no person (agencies, desks, publishers, places; labelled by hand in
+benchmarks/data/author_truth_not_people.toml): our authors are people only, organisations go
+to `credit`. The last table counts which body candidate our extractor chose
 (`Article.body_source`, see newscrawl/extraction/body.py). `--save DIR` keeps both prediction
 files (`DIR/<set>.ours.jsonl`, `DIR/<set>.trafilatura.jsonl`) for `score.py --per-page`.
 `--perturb noclass|divs|nojsonld` feeds both extractors the same altered pages (class and id
@@ -31,9 +34,11 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Optional
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES: list[dict] = []  # seconds per extraction stage, one dict per page (ours)
@@ -44,10 +49,12 @@ METRICS = [
     ("body accuracy", ("body", "accuracy")), ("title accuracy", ("title", "accuracy")),
     ("title token-F1", ("title", "token_f1")), ("date accuracy", ("date", "accuracy")),
     ("date present", ("date", "present")), ("authors set-F1", ("authors", "set_f1")),
+    ("authors F1, people only", ("authors_people", "set_f1")),
     ("language accuracy", ("language", "accuracy")), ("pages body F1 < 0.5", ("body", "collapsed_pages")),
 ]
 FOLD_METRICS = [("body F1", ("body", "f1")), ("pages < 0.5", ("body", "collapsed_pages")),
-                ("title acc.", ("title", "accuracy")), ("authors F1", ("authors", "set_f1"))]
+                ("title acc.", ("title", "accuracy")), ("authors F1", ("authors", "set_f1")),
+                ("authors people", ("authors_people", "set_f1"))]
 BODY_SOURCES: list[str] = []  # the body candidate chosen per page (ours)
 
 
@@ -128,6 +135,29 @@ def score(score_py: Path, truth: Path, preds: list[dict], *extra_args: str) -> d
     return json.loads(out.stdout)
 
 
+def people_only_truth(truth: Path, set_name: str) -> Optional[Path]:
+    """The set's truth without the author entries that name no person (benchmarks/data/
+    author_truth_not_people.toml), as a temporary file; None when the set has no such list."""
+    labels = tomllib.loads((REPO / "benchmarks" / "data" / "author_truth_not_people.toml").read_text("utf-8"))
+    not_people = {name for names in labels.get(set_name, {}).values() for name in names}
+    if not not_people:
+        return None
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as fh:
+        for line in truth.read_text("utf-8").splitlines():
+            page = json.loads(line)
+            if isinstance(page.get("authors"), list):
+                page["authors"] = [a for a in page["authors"] if a not in not_people]
+            fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+    return Path(fh.name)
+
+
+def with_people_only(result: dict, people: Optional[dict]) -> dict:
+    """`result` with the people-only authors score of `people` (a score of the same preds)."""
+    if people and people.get("metrics", {}).get("authors"):
+        result.setdefault("metrics", {})["authors_people"] = people["metrics"]["authors"]
+    return result
+
+
 def metric(result: dict, keys) -> str:
     section = result.get("metrics", result).get(keys[0]) if isinstance(result, dict) else None
     if not section or section.get(keys[1]) is None:
@@ -173,9 +203,17 @@ def main(argv=None) -> int:
                 if label == "ours":
                     clean_times.append(clean_ms)
         truth = eval_dir / name / "truth.jsonl"
-        rows[name] = {label: score(score_py, truth, preds[label]) for label in preds}
-        rows[name]["folds"] = [{label: score(score_py, truth, preds[label], "--fold", f"{k}/{args.folds}")
-                                for label in preds} for k in range(1, args.folds + 1)]
+        people = people_only_truth(truth, name)
+
+        def scored(label: str, *extra: str) -> dict:
+            return with_people_only(score(score_py, truth, preds[label], *extra),
+                                    score(score_py, people, preds[label], *extra) if people else None)
+
+        rows[name] = {label: scored(label) for label in preds}
+        rows[name]["folds"] = [{label: scored(label, "--fold", f"{k}/{args.folds}") for label in preds}
+                               for k in range(1, args.folds + 1)]
+        if people:
+            people.unlink()
         rows[name]["sources"] = dict(Counter(BODY_SOURCES).most_common())
         if args.save:
             Path(args.save).mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,8 @@ how many pages and publishers, and how often on a line of the true story.
     .venv/bin/python benchmarks/rule_hits.py [--eval ../shared/eval] [--sets zyte-dev,fundus-dev] [--all]
 
 Rules audited: the lexicons' (newscrawl/text/lexicons/*.toml) `[extraction]` tables (the body
-extractor's dropped blocks, stamp words and byline words) and their `[cleaning.*]` tables. A marker rule is counted on the blocks the body
+extractor's dropped blocks and stamp words), their `[cleaning.*]` tables and byline lines
+(newscrawl/bylines, at the edges). A marker rule is counted on the blocks the body
 extractor tested and dropped with it; a lexicon pattern on every line of the extracted
 (uncleaned) body, in the positions it applies to (edge patterns on the first/last lines),
 whatever rule would have matched first. "in story" counts hits on a line that is in the
@@ -23,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
+BYLINE_RULE = "bylines.toml labels: a byline line at the edge of the body"
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -61,6 +63,7 @@ def main(argv=None) -> int:
     parser.add_argument("--all", action="store_true", help="print every rule, not only single-publisher ones")
     args = parser.parse_args(argv)
 
+    from newscrawl.bylines import read_byline
     from newscrawl.cleaning.lexicon import FoldedLine, default_lexicons
     from newscrawl.cleaning.lines import HEAD_LINES, TAIL_LINES
     from newscrawl.extraction import body as body_module
@@ -72,7 +75,6 @@ def main(argv=None) -> int:
                for stem, table in tables_for("extraction").items()
                for i, p in enumerate(table.get("drop_blocks", []))]
     stamp_words = sorted(words_for("extraction", "stamp_words"), key=len, reverse=True)
-    byline_words = sorted(words_for("extraction", "byline_words"), key=len, reverse=True)
     lexicon_rules = []
     for rule in default_lexicons().rules:
         for where, patterns in (("patterns", rule.anywhere), ("edge_patterns", rule.edge)):
@@ -83,7 +85,7 @@ def main(argv=None) -> int:
     hits = Hits()
     tested: list = []  # (url, block text, which test dropped it)
     current = {"url": ""}
-    originals = {name: getattr(body_module, name) for name in ("_is_marker_line", "_is_byline", "_is_stamp_line")}
+    originals = {name: getattr(body_module, name) for name in ("_is_marker_line", "_is_stamp_line")}
 
     def spy(name):
         def wrapped(text):
@@ -119,6 +121,8 @@ def main(argv=None) -> int:
                             continue
                         if pattern.fullmatch(folded.core):
                             hits.add(label, url, line, _key(line) in story)
+                    if k in edge and read_byline(line):
+                        hits.add(BYLINE_RULE, url, line, _key(line) in story)
                 for u, text, test in tested:
                     norm = " ".join(text.split())
                     in_story = _key(text) in story
@@ -127,18 +131,16 @@ def main(argv=None) -> int:
                             if pattern.fullmatch(norm):
                                 hits.add(label, u, text, in_story)
                     else:
-                        words = stamp_words if test == "_is_stamp_line" else byline_words
-                        word = next((w for w in words if norm.casefold().startswith(w.casefold())), None)
-                        section = "stamp_words" if test == "_is_stamp_line" else "byline_words"
-                        label = f"[extraction] {section} {word!r}" if word else f"[extraction] {section} (digits only)"
+                        word = next((w for w in stamp_words if norm.casefold().startswith(w.casefold())), None)
+                        label = f"[extraction] stamp_words {word!r}" if word else "[extraction] stamp_words (digits only)"
                         hits.add(label, u, text, in_story)
                 tested.clear()
     finally:
         for name, fn in originals.items():
             setattr(body_module, name, fn)
 
-    all_rules = [label for label, _ in markers] + [label for label, _, _ in lexicon_rules]
-    print(f"{pages} pages. rules: {len(all_rules)} (+ stamp/byline words); "
+    all_rules = [label for label, _ in markers] + [label for label, _, _ in lexicon_rules] + [BYLINE_RULE]
+    print(f"{pages} pages. rules: {len(all_rules)} (+ stamp words); "
           f"fired: {sum(1 for r in all_rules if r in hits.lines)}; "
           f"on one publisher only: {sum(1 for r in hits.sites if len(hits.sites[r]) == 1)}")
     print(f"{'lines':>6}{'pages':>6}{'sites':>6}{'in story':>9}  rule / example")

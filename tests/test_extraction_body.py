@@ -9,7 +9,9 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from newscrawl.cleaning import clean_article
 from newscrawl.extraction.body import extract_body, extract_body_with_source
+from newscrawl.items import Article
 from conftest import missing_eval_data
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -181,11 +183,13 @@ def test_a_list_inside_the_story_is_kept():
     assert body == STORY[:3] + steps + STORY[3:]
 
 
-def test_date_stamps_and_bylines_kept_out():
-    inner = (f"<h1>{TITLE}</h1><div class='meta'><p>Updated 15.59 | Published 14.14</p><p>By Jane Doe and John Roe</p></div>"
+def test_date_stamps_kept_out_and_bylines_left_for_cleaning():
+    inner = (f"<h1>{TITLE}</h1><div class='meta'><p>Updated 15.59 | Published 14.14</p></div>"
              + paragraphs(STORY) + "<p>18.05.2024</p><p>von Katja Belousova</p>")
     body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
-    assert body == STORY
+    assert body == STORY + ["von Katja Belousova"]  # cleaning moves it into authors
+    article = clean_article(Article(url="https://example.com/news/park", title=TITLE, body="\n\n".join(body)))
+    assert article.body == "\n\n".join(STORY) and article.authors == ["Katja Belousova"]
 
 
 def test_subheadings_kept_when_jsonld_filters_the_candidate():

@@ -147,6 +147,20 @@ def test_section_heading_is_not_taken_as_the_headline():
     assert extract_article(chrome, "https://coastline-post.example/a").title == "Pier vote tonight after long debate"
 
 
+def test_headline_in_two_typographies_takes_the_titles_form():
+    page = """<html><head><title>{tag} | Coastline Post</title>
+    <script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{ld}"}}</script>
+    <meta property="og:title" content="{og}"></head><body></body></html>"""
+    curly, straight = "Council backs \u2018bold\u2019 pier plan", "Council backs 'bold' pier plan"
+    got = extract_article(page.format(tag=straight, ld=curly, og=straight), "https://coastline.example/a").title
+    assert got == straight
+    got = extract_article(page.format(tag=curly, ld=curly, og=straight), "https://coastline.example/a").title
+    assert got == curly
+    colon, dash = "Pier vote: council backs plan", "Pier vote - council backs plan"
+    got = extract_article(page.format(tag=colon + " - Local", ld=dash, og=colon), "https://coastline.example/a").title
+    assert got == colon
+
+
 def test_site_title_suffix_learned_from_the_sites_pages():
     from newscrawl.cleaning.title import SiteTitleSuffixes
 
@@ -194,6 +208,38 @@ def test_authors_are_people_and_organisations_go_to_credit():
     <p class="byline">By Jane Doe and Tom Roe, AFP</p></body></html>"""
     article = extract_article(agency, "https://coastline.example/a", fetched_at=fetched)
     assert article.authors == ["Jane Doe", "Tom Roe"] and article.credit == "AFP"
+
+
+def test_bylines_in_markup_and_as_labelled_lines():
+    fetched = datetime(2024, 2, 1, tzinfo=timezone.utc)
+    story = "<p>" + "The council voted on Tuesday to expand the river park by twelve hectares. " * 5 + "</p>"
+
+    def authors(inner: str, head: str = "") -> list[str]:
+        html = f"<html><head>{head}</head><body><article><h1>Pier vote tonight</h1>{inner}{story}</article></body></html>"
+        return extract_article(html, "https://coastline.example/a", fetched_at=fetched).authors
+
+    # the site's name as meta author, the person in a labelled line of a side column
+    assert authors("<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>",
+                   '<meta name="author" content="Coastline">') == ["Roman Goncharenko"]
+    assert authors("<div class='edit'>(责编：牛镛、岳弘彬)</div>") == ["牛镛", "岳弘彬"]
+    # a follow button with an "author" class, a section link in the author box: no names
+    assert authors("<a class='followAuthorBtn' href='/service/profil/'>Themen bearbeiten</a>") == []
+    assert authors("<div class='article_author'><a href='/news/category/29/lifestyle'>منوعات</a></div>") == []
+    # the dateline's place after the names
+    assert authors("<p class='byline'>Monika Bolliger und Anna Trechsel, Sweidah</p>") == [
+        "Monika Bolliger", "Anna Trechsel"]
+    # another story's teaser card: its "Von …" line names that story's author
+    teaser = ("<div class='card'><a href='/b'><h3>Harbour wall repaired</h3></a>"
+              "<div class='card-foot'>Von Christoph Reisinger</div></div>")
+    assert authors(teaser) == []
+    # the JSON-LD names one author, the byline beside it two
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Tom Roe"}}</script>'
+    byline = ("<div class='bylines'><div class='byline'><a rel='author' href='mailto:a@x'>Ann Weller</a></div>"
+              "<div class='byline'><a rel='author' href='mailto:t@x'>Tom Roe</a></div></div>")
+    assert authors(byline, ld) == ["Ann Weller", "Tom Roe"]
+    elsewhere = ("<div class='bylines'><a rel='author' href='/a'>Tom Roe</a></div><aside><ul>"
+                 "<li><a rel='author' href='/b'>Ann Weller</a></li><li><a rel='author' href='/c'>Lea Wagner</a></li></ul></aside>")
+    assert authors(elsewhere, ld) == ["Tom Roe"]  # other stories' authors elsewhere on the page
 
 
 def test_jsonld_graph_arrays_and_broken_json():

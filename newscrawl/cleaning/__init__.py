@@ -10,11 +10,11 @@ import logging
 from collections import Counter
 from typing import Optional
 
-from newscrawl.cleaning.lexicon import FoldedLine, compiled_rules, default_lexicons, load_lexicons, match_line
-from newscrawl.cleaning.lines import CleanResult, byline_names, clean_paragraphs
-from newscrawl.text.normalise import normalize_text
+from newscrawl.bylines import people_and_organisations, strip_label
+from newscrawl.cleaning.lexicon import load_lexicons
+from newscrawl.cleaning.lines import CleanResult, clean_paragraphs
 from newscrawl.cleaning.title import clean_title
-from newscrawl.extraction.authors import _compact, people_and_organisations
+from newscrawl.text.normalise import fold_text, normalize_text
 from newscrawl.items import Article
 
 __all__ = ["clean_article", "clean_title", "clean_paragraphs", "clean_authors", "normalize_text",
@@ -33,22 +33,17 @@ def _unique(items) -> list[str]:
     return out
 
 
-def clean_authors(authors: list[str], language: Optional[str] = None) -> list[str]:
+def clean_authors(authors: list[str]) -> list[str]:
     """Normalised author names, byline labels dropped ("By Jane Doe", "إعداد وكالة …")."""
-    rules = compiled_rules(default_lexicons(), language, ("byline",))
     out = []
     for author in authors or []:
-        if not isinstance(author, str):
-            continue
-        name = normalize_text(author, multiline=False)
-        for _ in range(3):
-            m = match_line(FoldedLine(name), rules, at_edge=True) if name else None
-            names = byline_names(m.value or "") if m else []
-            if len(names) != 1 or names[0] == name:
-                break
-            name = names[0]
-        out.append(name)
+        if isinstance(author, str):
+            out.append(strip_label(normalize_text(author, multiline=False)))
     return _unique(out)
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in fold_text(text).casefold() if ch.isalnum())
 
 
 def _clean(article: Article, counts: Counter) -> Article:
@@ -56,7 +51,7 @@ def _clean(article: Article, counts: Counter) -> Article:
     if article.source:
         article.source = normalize_text(article.source, multiline=False) or None
     if article.authors:
-        article.authors = clean_authors(article.authors, article.language)
+        article.authors = clean_authors(article.authors)
     if isinstance(article.body, str):
         result = clean_paragraphs([article.body], article.language, counts, title=article.title)
         article.body = "\n\n".join(result.paragraphs) or None

@@ -26,7 +26,7 @@ from typing import Iterable, Optional, Union
 from newscrawl.text.lexicons import COMMON, LEXICON_DIR, read_lexicon_files
 from newscrawl.text.normalise import fold, fold_char, fold_text
 
-VALUE_KINDS = ("credit", "byline")
+VALUE_KINDS = ("credit",)
 # Lines longer than this are story text, whatever they contain.
 MAX_BOILERPLATE_CHARS = 700
 

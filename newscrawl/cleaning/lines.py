@@ -1,16 +1,17 @@
 """Boilerplate lines out of the body, recall first.
 
-A line goes only when the whole line matches a lexicon pattern (see lexicon.py); some
-patterns (credits, bylines) count only among the first/last lines of the body. Lines that
-carry data are kept aside: credit lines as `credits`, bylines as `bylines`.
+A line goes only when the whole line matches a lexicon pattern (see lexicon.py) or is a
+byline (newscrawl/bylines); some patterns (credits) and bylines count only among the
+first/last lines of the body. Lines that carry data are kept aside: credit lines as
+`credits`, bylines as `bylines` (the names they give).
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from newscrawl.bylines import read_byline
 from newscrawl.cleaning.lexicon import FoldedLine, Lexicons, compiled_rules, default_lexicons, match_line
 from newscrawl.text.normalise import fold_text
 from newscrawl.text.normalise import normalize_text
@@ -18,11 +19,6 @@ from newscrawl.text.normalise import normalize_text
 HEAD_LINES = 3  # edge patterns apply to the first HEAD_LINES remaining lines...
 TAIL_LINES = 3  # ...and to the last TAIL_LINES
 _VALUE_TRIM = " \t.,;:-–—|()[]{}«»\"'“”"
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*")
-_SENTENCE_PUNCT = re.compile(r"[.!?؟:؛\d]")
-_INITIALS = re.compile(r"\b\w{1,2}\.")
-_PARTICLES = {"van", "von", "de", "del", "della", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn",
-              "al", "el", "dos", "das", "do", "y", "e", "zu", "ter", "ten", "st", "st."}
 
 
 @dataclass
@@ -39,31 +35,6 @@ def _compact(text: str) -> str:
 
 def _trim_value(value: str) -> str:
     return value.strip(_VALUE_TRIM + " ")
-
-
-def byline_names(value: str) -> list[str]:
-    """Author names in a byline value, or [] when it does not look like names (then the
-    line is no byline: "By the end of the year" stays in the story)."""
-    value = _trim_value(value)
-    # Initials ("J. Doe") aside, sentence punctuation or digits mean this is no name.
-    if not value or len(value) > 120 or _SENTENCE_PUNCT.search(_INITIALS.sub("", value)):
-        return []
-    names = []
-    for part in _NAME_SPLIT.split(value):
-        part = _trim_value(part)
-        if not part:
-            continue
-        words = part.split()
-        if len(words) > 6:
-            return []
-        cased = [w for w in words if w[0].isalpha() and w[0].lower() != w[0].upper()]
-        # In scripts with letter case every word but particles is capitalised.
-        if cased and any(w[0].islower() and w.lower() not in _PARTICLES for w in cased):
-            return []
-        if len(words) < 2 and cased and not part.isupper():
-            return []  # "By Monday": one capitalised word is too weak for a name
-        names.append(part)
-    return names
 
 
 def clean_paragraphs(
@@ -101,15 +72,14 @@ def clean_paragraphs(
                 kind = "title_repeat"  # the headline repeated as the first line of the body
             else:
                 m = match_line(folded[k], rules, k in edge)
-                if m is None:
+                if m is not None:
+                    kind = m.kind
+                    if kind == "credit" and m.value is not None:
+                        credit = _trim_value(m.value) or None
+                elif k in edge and (names := read_byline(lines[k][1])):
+                    kind = "byline"  # "By the end of the year" reads as no names: story text
+                else:
                     continue
-                kind = m.kind
-                if kind == "byline":
-                    names = byline_names(m.value or "")
-                    if not names:
-                        continue  # "By the end of the year": no names, story text
-                elif kind == "credit" and m.value is not None:
-                    credit = _trim_value(m.value) or None
             alive[k] = False
             changed = True
             found.append((k, kind, lines[k][1], credit, names))

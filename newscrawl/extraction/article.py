@@ -12,6 +12,7 @@ No Scrapy, no network.
 """
 from __future__ import annotations
 
+import copy
 import html as html_lib
 import re
 import time
@@ -24,10 +25,10 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawl import bylines
 from newscrawl.cleaning.title import SITE_TITLE_SUFFIXES, SiteTitleSuffixes
 from newscrawl.urls import canonicalize_url, registrable_domain
 from newscrawl.date_contract import apply_date_contract, site_timezone
-from newscrawl.extraction import authors as author_rules
 from newscrawl.extraction import body as body_extractor
 from newscrawl.text.dates import (ParsedDate, date_from_url, is_modified_label, not_in_future,
                                         parse_machine_date, parse_visible_date)
@@ -70,8 +71,6 @@ SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-titl
 TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/~]|::)\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
 # a title quoting with « »: the guillemets are quote marks there, not separators
 TITLE_SEPARATORS_QUOTING = re.compile(r"\s+(?:[|\-–—:·•/~]|::)\s+|\s+[|·•]\s*|\s*[|·•]\s+")
-# " | by Jane Doe": the byline some sites add to their <title> after the site's name
-_TITLE_BYLINE = re.compile(r"^(?:by|von|par|por|di|av|door)\s+\S+(?:\s+\S+){0,3}$", re.I)
 BYLINE_XPATH = etree.XPath(
     "//*[@rel='author' or contains(@class,'author') or contains(@class,'byline') or contains(@class,'Author')"
     " or contains(@class,'Byline') or contains(@id,'author') or contains(@id,'byline')]"
@@ -81,7 +80,6 @@ DATE_TEXT_XPATH = etree.XPath(
     " or contains(@class,'publish') or contains(@class,'posted') or contains(@class,'dateline')"
     " or contains(@id,'date') or contains(@id,'time') or contains(@class,'meta')]"
     "[not(self::meta or self::script or self::style or self::body or self::html)]")
-ARABIC_BYLINE = re.compile(r"^\s*(?:بقلم|كتب|كتبت|إعداد|اعداد|تقرير|بواسطة)\s*[:：\-–—]?\s*(.+)$")
 
 
 def parse_html(text: str) -> Optional[HtmlElement]:
@@ -183,8 +181,8 @@ def strip_site_suffix(title: str, site_names: list[str]) -> str:
         compact = re.sub(r"[\W_]+", "", folded)
         if not compact or _DATE_PART.match(part):
             return True
-        if at_end and _TITLE_BYLINE.match(part.strip()) and len(parts) > 2:
-            return True
+        if at_end and len(parts) > 2 and bylines.read_byline(part):
+            return True  # " | by Jane Doe": the byline some sites add to their <title> after the site's name
         return any(compact == n or (len(n) >= 4 and (n in compact or compact in n) and len(compact) <= len(n) + 12)
                    for n in compact_names)
 
@@ -284,6 +282,10 @@ def _headline(page: Page) -> Optional[str]:
     meta_titles = [c for c in (ld, og) if c] + ([h1] if h1 and h1_kicker else [])
     ld, og, tag = (_strip_kicker(c, meta_titles) if c else None for c in (ld, og, tag))
     if ld and og and _fold(ld) != _fold(og):
+        if _letters(ld) == _letters(og):
+            # one headline in two typographies (curly or straight quotes, a dash for a colon):
+            # the form the <title> shows
+            return og if tag and _fold(og) in _fold(tag) and _fold(ld) not in _fold(tag) else ld
         # The <title> carries the search-engine headline; the source that differs from it
         # is the editorial one.
         if tag and _fold(tag) == _fold(ld):
@@ -301,6 +303,11 @@ def _headline(page: Page) -> Optional[str]:
     if h1:
         return h1
     return tag
+
+
+def _letters(text: str) -> str:
+    """The letters and digits of a text, folded: equal for two typographies of one headline."""
+    return re.sub(r"[\W_]+", "", _fold(text))
 
 
 def _overlap(a: str, b: str) -> float:
@@ -411,7 +418,50 @@ def _microdata_authors(page: Page) -> list[str]:
         inner = [e for e in el.iter() if e is not el and (e.get("itemprop") or "").lower() == "name"]
         text = itemprop_value(inner[0]) if inner else _text(el)
         if text and len(text) < 120:
-            names.extend(author_rules.split_names(text))
+            names.extend(bylines.split_names(text))
+    return names
+
+
+def _byline_text(el: HtmlElement) -> str:
+    """A byline element's words, without the links to section pages it holds (a category
+    link beside the author's name)."""
+    links = [a for a in el.iter("a") if bylines.is_section_link(a.get("href"))]
+    if el in links:
+        return ""
+    if links:
+        el = copy.deepcopy(el)
+        for a in [a for a in el.iter("a") if bylines.is_section_link(a.get("href"))]:
+            a.drop_tree()
+    return " ".join(" ".join(el.itertext()).split())  # "Von<span>Name</span>": keep the words apart
+
+
+_AUTHOR_LINKS = etree.XPath(".//a[@rel='author']")
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", _fold(name))
+
+
+def _with_cobylines(page: Page, names: list[str]) -> list[str]:
+    """The structured data's authors, and the co-authors the visible byline adds: the author
+    links (rel=author) grouped with one of the known names' link, when the group names every
+    known author ("Ingrid Treborg" beside "Marlene Lundberg Holm", whom alone the JSON-LD names)."""
+    known = {_name_key(n) for n in names}
+    for link in _AUTHOR_LINKS(page.tree):
+        if _name_key(_text(link)) not in known:
+            continue
+        for level, group in enumerate(link.iterancestors()):
+            links = _AUTHOR_LINKS(group)
+            if level >= 4 or group.tag in ("body", "html", "article", "main") or len(links) > 6:
+                return names
+            if len(links) > 1:
+                if len(_text(group)) > 300:
+                    return names  # a list of stories, not a byline
+                found = [n for a in links for n in bylines.split_names(_text(a)) if bylines.looks_like_name(n)]
+                if known <= {_name_key(n) for n in found}:
+                    return bylines.dedupe(found)
+                return names
+        return names
     return names
 
 
@@ -420,11 +470,13 @@ def _byline_authors(page: Page) -> list[str]:
         classes = (el.get("class") or "").lower()
         if "comment" in classes or "quote" in classes:
             continue
-        text = " ".join(" ".join(el.itertext()).split())  # "Von<span>Name</span>": keep the words apart
+        text = _byline_text(el)
         if not text or len(text) > 150:
             continue
-        names = author_rules.split_names(text)
-        if names:
+        names = bylines.split_names(text)
+        # a button or link caught by an "author" class ("Themen bearbeiten"), a fact check's
+        # "The Russian and Syrian defense ministries": words that read as no names
+        if names and all(bylines.looks_like_name(n) or bylines.is_organisation(n) for n in names):
             return names
     return []
 
@@ -438,33 +490,33 @@ def extract_authors(page: Page) -> tuple[list[str], list[str]]:
     orgs: list[str] = []
 
     def people(found: list[str]) -> list[str]:
-        persons, organisations = author_rules.people_and_organisations(found, sites)
+        persons, organisations = bylines.people_and_organisations(found, sites)
         orgs.extend(organisations)
-        return author_rules.dedupe(persons)
+        return bylines.dedupe(persons)
 
     def result(names: list[str]) -> tuple[list[str], list[str]]:
-        return names, author_rules.dedupe(orgs)
+        return names, bylines.dedupe(orgs)
 
-    names = people([n for el in page.profile_elements("authors") for n in author_rules.split_names(_text(el))])
+    names = people([n for el in page.profile_elements("authors") for n in bylines.split_names(_text(el))])
     if names:
         return result(names)
     if page.article_ld:
         for key in ("author", "creator"):
             value = page.article_ld.get(key)
             if value:
-                found, ld_orgs = author_rules.from_jsonld(value, lambda v: resolve(v, page.data))
-                orgs.extend(o for o in ld_orgs if not author_rules.is_ui_string(o))
+                found, ld_orgs = bylines.from_jsonld(value, lambda v: resolve(v, page.data))
+                orgs.extend(o for o in ld_orgs if not bylines.is_ui_string(o))
                 names = people([n for n in found if n not in ld_orgs])
                 if names or found:
                     break
     if names:
-        return result(names)
+        return result(_with_cobylines(page, names))
     for key in AUTHOR_META:
         found = []
         for value in page.data.all(key):
             if value.startswith(("http://", "https://", "/")):
                 continue
-            parts = author_rules.split_names(value)
+            parts = bylines.split_names(value)
             if re.search(r"\w\.[a-z]{2,4}\b", value):
                 orgs.extend(parts[:1])  # "mdr.de", "hessenschau.de, Frankfurt, Germany": the publisher
                 continue
@@ -477,8 +529,8 @@ def extract_authors(page: Page) -> tuple[list[str], list[str]]:
         return result(names)
     # A visible byline is what readers see
     names = people(_byline_authors(page))
-    if not names and page.language_hint in ("ar", None):
-        names = people(_arabic_byline(page))
+    if not names:
+        names = people(_labelled_byline(page))
     return result(names)
 
 
@@ -486,22 +538,35 @@ def credit_from_organisations(orgs: list[str], page_sites: list[str]) -> Optiona
     """The organisations named as authors, for `credit`: not the site's own name given alone
     (that is the story's `source`), nor a domain."""
     keys = {re.sub(r"[\W_]+", "", n) for n in page_sites}
-    kept = [o for o in orgs if re.sub(r"[\W_]+", "", _fold(o)) not in keys and not author_rules.is_domain_like(o)]
-    return "; ".join(author_rules.dedupe(kept)) or None
+    kept = [o for o in orgs if re.sub(r"[\W_]+", "", _fold(o)) not in keys and not bylines.is_domain_like(o)]
+    return "; ".join(bylines.dedupe(kept)) or None
 
 
-def _arabic_byline(page: Page) -> list[str]:
-    """Arabic bylines written as text: "كتب: فلان", "بقلم: فلان", "إعداد: فلان"."""
-    for el in page.tree.iter("p", "span", "div", "strong", "b", "address"):
-        text = el.text_content()
-        if len(text) > 120 or not text.strip():
+def _labelled_byline(page: Page) -> list[str]:
+    """A byline written as a line of text in no byline markup: "بقلم: فلان", "Autorin/Autor
+    Roman Goncharenko", "(责编：牛镛、岳弘彬)"; not in teasers, comments, footers."""
+    for el in page.tree.iter("p", "span", "div", "li", "strong", "b", "address"):
+        text = " ".join(" ".join(el.itertext()).split())
+        if not text or len(text) > 160:
             continue
-        match = ARABIC_BYLINE.match(" ".join(text.split()))
-        if match:
-            names = author_rules.split_names(match.group(1))
-            if names:
-                return names
+        names = bylines.read_byline(text)
+        if names and _in_story(el) and not _in_teaser(el):
+            return names
     return []
+
+
+_LINKED_HEADING = etree.XPath(".//a[.//h2 or .//h3 or .//h4 or .//h5] | .//h2//a | .//h3//a | .//h4//a | .//h5//a")
+
+
+def _in_teaser(el: HtmlElement, depth: int = 3) -> bool:
+    """Part of a teaser card: one of the element's nearest ancestors holds a linked heading
+    (another story's title), as a teaser's "Von Jane Doe" does."""
+    for level, ancestor in enumerate(el.iterancestors()):
+        if level >= depth or ancestor.tag in ("body", "html"):
+            break
+        if _LINKED_HEADING(ancestor):
+            return True
+    return False
 
 
 # --- source, canonical, section, tags, image ------------------------------------------------

@@ -22,8 +22,9 @@ How:
    date), the standfirst when the markup marks it as one (lead, intro, standfirst, subtitle
    ... classes, a paragraph wholly in bold, a heading repeating the meta description), a
    key-points list above the story, link-only items and lines (related stories), date
-   stamps, bylines and service lines from the lexicons' `[extraction]` tables
-   (newscrawl/text/lexicons/<lang>.toml).
+   stamps and service lines from the lexicons' `[extraction]` tables
+   (newscrawl/text/lexicons/<lang>.toml). Byline and credit lines stay: cleaning moves them
+   into `authors` and `credit` (newscrawl/bylines reads them).
 4. JSON-LD articleBody, where the page gives the full text, is a second opinion: it filters
    the candidate's blocks when it covers them (subheadings between kept paragraphs stay),
    and replaces the candidate when the candidate is a clearly shorter part of it.
@@ -106,11 +107,6 @@ def _stamp_re() -> re.Pattern:
     return _word_prefix_re("stamp_words")
 
 
-@lru_cache(maxsize=1)
-def _byline_re() -> re.Pattern:
-    return _word_prefix_re("byline_words")
-
-
 def _is_marker_line(text: str) -> bool:
     return _marker_re().fullmatch(text) is not None
 
@@ -125,17 +121,6 @@ def _is_stamp_line(text: str) -> bool:
     alnum = sum(1 for c in text if c.isalnum())
     digits = len(_DIGIT.findall(text))
     return digits >= 0.4 * alnum or _stamp_re().match(text) is not None
-
-
-def _is_byline(text: str) -> bool:
-    """"By Jane Doe", "von Katja Belousova": a byline word and up to four capitalised names."""
-    if len(text) > 80:
-        return False
-    m = _byline_re().match(text)
-    if not m:
-        return False
-    names = text[m.end():].replace(" and ", " ").replace(" und ", " ").split()
-    return 0 < len(names) <= 6 and all(n[:1].isupper() or not n[:1].isalpha() for n in names)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -472,7 +457,7 @@ def _drop_boilerplate(blocks: list[Block], title: Optional[str], tree: HtmlEleme
             continue
         if len(block.text) <= 240:
             line = _norm(block.text)
-            if _is_marker_line(line) or _is_byline(line) or (block.kind != "row" and _is_stamp_line(block.text)):
+            if _is_marker_line(line) or (block.kind != "row" and _is_stamp_line(block.text)):
                 continue
         kept.append(block)
     # the head zone: headline variants, one-word labels above the story, the standfirst
@@ -611,7 +596,7 @@ def _light_filter(paras: list[str], title: Optional[str]) -> list[str]:
     for p in paras:
         if title_key and _tokens(p) == title_key:
             continue
-        if len(p) <= 240 and (_is_marker_line(p) or _is_byline(p)):
+        if len(p) <= 240 and _is_marker_line(p):
             continue
         out.append(p)
     return out

@@ -23,15 +23,13 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl.discovery.markers import starts_with_phrase
-from newscrawl.extraction.authors import split_names
+from newscrawl import bylines
 from newscrawl.text.dates import looks_like_date_line, not_in_future, parse_visible_date
 
 # Elements that end a line of text; everything else is inline.
 BREAKING = {"table", "tr", "td", "th", "tbody", "thead", "div", "p", "ul", "ol", "li", "h1", "h2", "h3",
             "h4", "h5", "h6", "hr", "center", "blockquote", "form", "marquee", "iframe"}
 SKIP = {"script", "style", "noscript", "template", "select", "button", "textarea", "marquee", "iframe", "form"}
-BYLINE_RE = re.compile(
-    r"^\s*(?:كتب|كتبت|بقلم|إعداد|اعداد|تحرير|متابعة|تقرير|by|written by|reporting by)\s*[:：]?\s*\S", re.I)
 PARAGRAPH_MIN_CHARS = 60  # a line this long is running text, not a label
 # Cheap first look: an element holding two <br> of its own (most pages have none worth reading).
 _BR_PARENTS = etree.XPath("//body//*[count(br) >= 2][not(self::p)]")
@@ -167,7 +165,7 @@ def read_legacy_layout(tree: HtmlElement, url: str) -> Optional[LegacyPage]:
     # The headline: the last strong, non-link line before the text (a breadcrumb comes first).
     title_index = next((i for i in range(first_text - 1, -1, -1)
                         if lines[i].strong and not lines[i].link_chars and 8 <= len(lines[i].text) <= 250
-                        and not BYLINE_RE.match(lines[i].text) and not looks_like_date_line(lines[i].text)), None)
+                        and not bylines.read_byline(lines[i].text) and not looks_like_date_line(lines[i].text)), None)
     if title_index is None:
         return None
     date_text = None
@@ -177,8 +175,8 @@ def read_legacy_layout(tree: HtmlElement, url: str) -> Optional[LegacyPage]:
             continue
         if date_text is None and looks_like_date_line(line.text):
             date_text = line.text
-        elif not authors and BYLINE_RE.match(line.text):
-            authors = split_names(line.text)
+        elif not authors:
+            authors = bylines.read_byline(line.text) or []
     paragraphs: list[str] = []
     related: list[str] = []
     in_related = False
