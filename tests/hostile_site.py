@@ -31,7 +31,6 @@ import io
 import secrets
 import threading
 import time
-import zlib
 from contextlib import contextmanager
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

@@ -5,7 +5,6 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 
 from newscrawl.cleaning import clean_paragraphs
 from conftest import missing_eval_data

@@ -12,7 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from export_check import assert_valid_export
 
 from newscrawl.demo.server import SITES_ROOT, serve_sites

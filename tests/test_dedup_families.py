@@ -4,7 +4,6 @@ import json
 import unicodedata
 from pathlib import Path
 
-import pytest
 
 from newscrawl.dedup.deduplicator import Deduplicator
 from newscrawl.dedup.fingerprint import exact_fingerprint, normalize_text, tokens

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import random
 
-import pytest
 import redis as redis_lib
 from scrapy import Request
 

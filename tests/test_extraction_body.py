@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import lxml.html
-import pytest
 
 from newscrawl.cleaning import clean_article
 from newscrawl.extraction.body import extract_body, extract_body_with_source

@@ -9,7 +9,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from export_check import assert_valid_export, new_file_mode
-from conftest import read_jsonl, run_newscrawl
+from conftest import run_newscrawl
 
 PAGES = Path(__file__).parent / "data" / "extraction" / "pages"
 

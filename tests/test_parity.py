@@ -14,7 +14,6 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import pytest
 
 from export_check import assert_valid_export
 from conftest import FAST_CRAWL, REPO, run_newscrawl

@@ -3,7 +3,6 @@ lists, summaries and exit codes. Crawls run as subprocesses against local fixtur
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

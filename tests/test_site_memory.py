@@ -12,7 +12,6 @@ import pickle
 import pytest
 
 from newscrawl.demo.server import serve_site
-from newscrawl.discovery.links import find_links
 from newscrawl.discovery.pages import ARTICLE, LISTING, classify_page
 from newscrawl.discovery.site_memory import MAX_PATTERNS, SiteMemory, pattern_kind
 from newscrawl.discovery.urls import url_pattern, url_shape

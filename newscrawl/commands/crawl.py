@@ -3,7 +3,6 @@ on stderr and a one-screen summary at the end."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass

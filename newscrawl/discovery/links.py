@@ -129,7 +129,7 @@ def find_related_links(page, url: str) -> list[str]:
     tree = as_tree(page)
     base = base_url(tree, url)
     found: list[str | None] = []
-    marker_classes = marker_words("related_block_class")  # once a page: it is gathered from every lexicon file
+    marker_classes = marker_words("related_block_class")
     # Everything under the chrome, gathered in one pass (not an ancestor walk per element).
     inside_chrome = {d for c in tree.xpath(CHROME_XPATH) for d in c.iterdescendants()}
     # nested wrappers (li > div > span > a) share one text: its phrase check is made once

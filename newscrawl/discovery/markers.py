@@ -8,7 +8,7 @@ from newscrawl.text.lexicons import words_for
 from newscrawl.text.normalise import normalize_marker_text
 
 
-def marker_words(family: str) -> list[str]:
+def marker_words(family: str) -> tuple[str, ...]:
     """A family's entries from every lexicon file, as written."""
     return words_for("discovery", family)
 

@@ -14,7 +14,6 @@ body candidate.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 from urllib.parse import urljoin

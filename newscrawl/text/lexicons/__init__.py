@@ -48,6 +48,8 @@ def tables_for(use: str) -> dict[str, dict]:
     return {stem: data[use] for stem, data in _bundled().items() if isinstance(data.get(use), dict)}
 
 
-def words_for(use: str, name: str) -> list[str]:
-    """One list of a use gathered from every file (common first, then languages by name)."""
-    return [w for table in tables_for(use).values() for w in table.get(name, [])]
+@lru_cache(maxsize=None)
+def words_for(use: str, name: str) -> tuple[str, ...]:
+    """One list of a use gathered from every file (common first, then languages by name).
+    Cached: callers ask for it once a page, and the bundled files never change in a run."""
+    return tuple(w for table in tables_for(use).values() for w in table.get(name, []))
