@@ -57,6 +57,7 @@ def test_title_suffix_naming_the_site_removed():
     assert counts == Counter({"title_suffix": 1})
     assert clean_title("Storm hits the coast - BBC News", "BBC", "bbc.co.uk") == "Storm hits the coast"
     assert clean_title("Storm hits the coast – Example Times", None, "example.com") == "Storm hits the coast"
+    assert clean_title("BBC News - Storm hits the coast", "BBC", "bbc.co.uk") == "Storm hits the coast"
 
 
 def test_title_parts_that_do_not_name_the_site_stay():

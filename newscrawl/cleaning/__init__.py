@@ -13,8 +13,8 @@ from typing import Optional
 from newscrawl.bylines import people_and_organisations, strip_label
 from newscrawl.cleaning.lexicon import load_lexicons
 from newscrawl.cleaning.lines import CleanResult, clean_paragraphs
-from newscrawl.cleaning.title import clean_title
-from newscrawl.text.normalise import fold_text, normalize_text
+from newscrawl.cleaning.title import clean_title, compact_name
+from newscrawl.text.normalise import normalize_text
 from newscrawl.items import Article
 
 __all__ = ["clean_article", "clean_title", "clean_paragraphs", "clean_authors", "normalize_text",
@@ -42,14 +42,10 @@ def clean_authors(authors: list[str]) -> list[str]:
     return _unique(out)
 
 
-def _compact(text: str) -> str:
-    return "".join(ch for ch in fold_text(text).casefold() if ch.isalnum())
-
-
 def _clean(article: Article, counts: Counter) -> Article:
-    article.title = clean_title(article.title, article.source, article.domain, counts) or None
     if article.source:
         article.source = normalize_text(article.source, multiline=False) or None
+    article.title = clean_title(article.title, article.source, article.domain, counts) or None
     if article.authors:
         article.authors = clean_authors(article.authors)
     if isinstance(article.body, str):
@@ -61,7 +57,7 @@ def _clean(article: Article, counts: Counter) -> Article:
             people, orgs = people_and_organisations((n for names in result.bylines for n in names),
                                                     [article.source or "", article.domain or ""])
             article.authors = _unique(people)
-            credits = [o for o in orgs if _compact(o) not in {_compact(article.source or ""), _compact(article.domain or "")}] + credits
+            credits = [o for o in orgs if compact_name(o) not in {compact_name(article.source or ""), compact_name(article.domain or "")}] + credits
         if credits:
             previous = article.credit.split("; ") if article.credit else []
             article.credit = "; ".join(_unique(previous + credits))

@@ -1,66 +1,117 @@
-"""Titles: normalised to one line, trailing site-name suffix removed ("Story | Site")."""
+"""Titles: normalised to one line, the site's name taken off either end ("Story | Site",
+"Site - Story"). One stripper serves extraction (which knows the page's site names: og:site_name,
+publisher, profile, domain) and cleaning (which knows the export's source and domain)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from typing import Optional
+from typing import Iterable, Optional
 
+from newscrawl import bylines
 from newscrawl.text.normalise import fold_text, normalize_text
 
 # Separators sites put between the headline and their name.
-_SUFFIX = re.compile(r"^(?P<head>.+?)\s+(?:\||-|–|—|::|·|•|»|«|/|~)\s+(?P<tail>[^|–—·•»«~]{1,60})$")
+TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/~]|::)\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
+# a title quoting with « »: the guillemets are quote marks there, not separators
+TITLE_SEPARATORS_QUOTING = re.compile(r"\s+(?:[|\-–—:·•/~]|::)\s+|\s+[|·•]\s*|\s*[|·•]\s+")
+_DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 _MIN_HEAD_CHARS = 8
 
 
-def _compact(text: str) -> str:
-    return "".join(ch for ch in fold_text(text).casefold() if ch.isalnum())
+def compact_name(text: str) -> str:
+    """A name reduced to its folded letters and digits: "BBC News" -> "bbcnews"."""
+    return "".join(ch for ch in fold_text(unicodedata.normalize("NFKC", text)).casefold() if ch.isalnum())
 
 
-def _site_keys(source: Optional[str], domain: Optional[str]) -> set[str]:
+def site_name_keys(names: Iterable[Optional[str]]) -> set[str]:
+    """Keys of a site's names; a domain also gives its first label ("example.com" -> "example")."""
     keys = set()
-    if source:
-        keys.add(_compact(source))
-    if domain:
-        host = domain.split(":")[0].lower()
-        if host.startswith("www."):
-            host = host[4:]
-        keys.add(_compact(host))
-        label = host.split(".")[0]
-        if len(label) >= 3 and not label.isdigit():
-            keys.add(_compact(label))
+    for name in names:
+        if not name:
+            continue
+        name = name.strip().lstrip("@")
+        keys.add(compact_name(name))
+        host = name.split(":")[0].lower().removeprefix("www.")
+        if re.fullmatch(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+", host):
+            label = host.split(".")[0]
+            if len(label) >= 3 and not label.isdigit():
+                keys.add(compact_name(label))
     return {k for k in keys if len(k) >= 2}
 
 
-def _is_site_name(tail: str, keys: set[str]) -> bool:
-    tail_key = _compact(tail)
-    if not tail_key or len(tail.split()) > 6:
+def names_site(part: str, keys: set[str], at_end: bool = True) -> bool:
+    """Whether a title part names the site: a key itself, or a longer form of one ("BBC News"
+    for "BBC"), or at the title's end also a shorter one ("Example" for "Example Times",
+    "Post" for coastline-post.co.uk). A title's first part is a shorter form too often by chance
+    ("Left | Right" on "Left Right Daily") to be taken off."""
+    compact = compact_name(part)
+    if not compact or len(part.split()) > 6:
         return False
-    if tail_key in keys:
-        return True
-    # "BBC News" for bbc.co.uk, "Example Online" for example.com: the name starts with the
-    # source or domain label; "Example" for "Example Times": a short form of the source.
-    return any(len(k) >= 3 and tail_key.startswith(k) or len(tail_key) >= 4 and k.startswith(tail_key)
-               for k in keys)
+    for key in keys:
+        if compact == key:
+            return True
+        if len(key) >= 3 and compact.startswith(key) and len(compact) <= len(key) + 12:
+            return True
+        if at_end and len(key) >= 4 and (key in compact or key.startswith(compact) or key.endswith(compact)) \
+                and len(compact) <= len(key) + 12:
+            return True
+    return False
+
+
+def strip_site_name(title: str, keys: set[str]) -> str:
+    """`title` without the parts at either end that name the site (see `names_site`), a bare
+    date or, at the end, a byline; repeatedly ("Pier vote | Local | Coastline Post | 28.04.2023"
+    keeps "Pier vote | Local"). Never strips down to nothing or to a site name alone."""
+    separators = TITLE_SEPARATORS_QUOTING if "«" in title and "»" in title else TITLE_SEPARATORS
+    parts = separators.split(title)
+    if len(parts) < 2 or not keys:
+        return title
+    seps = separators.findall(title)
+
+    def removable(part: str, at_end: bool) -> bool:
+        if not compact_name(part) or _DATE_PART.match(part):
+            return True
+        if at_end and len(parts) > 2 and bylines.read_byline(part):
+            return True  # " | by Jane Doe": the byline some sites add to their <title> after the site's name
+        return names_site(part, keys, at_end)
+
+    while len(parts) > 1:
+        if removable(parts[-1], True):
+            parts, seps = parts[:-1], seps[:-1]
+        elif removable(parts[0], False):
+            parts, seps = parts[1:], seps[1:]
+        else:
+            break
+    out = parts[0] + "".join(sep + part for sep, part in zip(seps, parts[1:]))
+    out = out.strip()
+    if not compact_name(out) or compact_name(out) in keys:
+        return title
+    return out
 
 
 def clean_title(title: Optional[str], source: Optional[str] = None, domain: Optional[str] = None,
                 counts: Optional[Counter] = None) -> Optional[str]:
-    """Normalised title without a trailing " | Site name" (only when it names this site)."""
+    """Normalised title without the site's name at either end (only what names this site)."""
     if title is None:
         return None
     title = normalize_text(title, multiline=False)
-    keys = _site_keys(source, domain)
-    if not keys:
-        return title
-    for _ in range(5):  # "Story - Section | Site" loses only what names the site
-        m = _SUFFIX.match(title)
-        head = m.group("head").strip() if m else ""
-        if not m or len(head) < _MIN_HEAD_CHARS or _compact(head) in keys or not _is_site_name(m.group("tail"), keys):
-            break
-        title = head
-        if counts is not None:
-            counts["title_suffix"] += 1
-    return title
+    stripped = strip_site_name(title, site_name_keys([source, domain]))
+    if stripped != title and counts is not None:
+        counts["title_suffix"] += 1
+    return stripped
+
+
+def _last_part(title: str) -> Optional[tuple[str, str]]:
+    """("head", "tail") split at the title's last separator, when both are plausible."""
+    separators = TITLE_SEPARATORS_QUOTING if "«" in title and "»" in title else TITLE_SEPARATORS
+    found = list(separators.finditer(title))
+    if not found:
+        return None
+    head, tail = title[:found[-1].start()].strip(), title[found[-1].end():].strip()
+    if len(head) < _MIN_HEAD_CHARS or not tail or len(tail) > 60:
+        return None
+    return head, tail
 
 
 class SiteTitleSuffixes:
@@ -90,10 +141,10 @@ class SiteTitleSuffixes:
         if key in seen or len(seen) >= 10000:
             return
         seen.add(key)
-        m = _SUFFIX.match(title)
-        if not m:
+        split = _last_part(title)
+        if not split:
             return
-        tail = _compact(m.group("tail"))
+        tail = compact_name(split[1])
         if tail in tails or len(tails) < self.max_tails:
             tails[tail] += 1
 
@@ -110,10 +161,10 @@ class SiteTitleSuffixes:
         if not title or not keys:
             return title
         for _ in range(3):
-            m = _SUFFIX.match(title)
-            if not m or len(m.group("head").strip()) < _MIN_HEAD_CHARS or _compact(m.group("tail")) not in keys:
+            split = _last_part(title)
+            if not split or compact_name(split[1]) not in keys:
                 break
-            title = m.group("head").strip()
+            title = split[0]
         return title
 
 

@@ -26,7 +26,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawl import bylines
-from newscrawl.cleaning.title import SITE_TITLE_SUFFIXES, SiteTitleSuffixes
+from newscrawl.cleaning.title import (SITE_TITLE_SUFFIXES, SiteTitleSuffixes, compact_name, site_name_keys,
+                                      strip_site_name)
 from newscrawl.urls import canonicalize_url, registrable_domain
 from newscrawl.date_contract import apply_date_contract, site_timezone
 from newscrawl.extraction import body as body_extractor
@@ -68,9 +69,6 @@ AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author"
 SOCIAL_TITLE_META = ("og:title", "twitter:title", "dc.title", "dcterms.title", "parsely-title", "sailthru.title")
 SITE_NAME_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "publisher", "dc.publisher",
                   "twitter:site")
-TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·•»«/~]|::)\s+|\s+[|·•»]\s*|\s*[|·•»]\s+")
-# a title quoting with « »: the guillemets are quote marks there, not separators
-TITLE_SEPARATORS_QUOTING = re.compile(r"\s+(?:[|\-–—:·•/~]|::)\s+|\s+[|·•]\s*|\s*[|·•]\s+")
 BYLINE_XPATH = etree.XPath(
     "//*[@rel='author' or contains(@class,'author') or contains(@class,'byline') or contains(@class,'Author')"
     " or contains(@class,'Byline') or contains(@id,'author') or contains(@id,'byline')]"
@@ -166,45 +164,7 @@ def _site_names(page: Page) -> list[str]:
     return [_fold(n).lstrip("@") for n in names if n and _fold(n) not in titles]
 
 
-def strip_site_suffix(title: str, site_names: list[str]) -> str:
-    """'Headline | Site' -> 'Headline' when one end is the site's name (or its domain)."""
-    separators = TITLE_SEPARATORS_QUOTING if "«" in title and "»" in title else TITLE_SEPARATORS
-    parts = separators.split(title)
-    if len(parts) < 2:
-        return title
-    compact_names = {re.sub(r"[\W_]+", "", n) for n in site_names if n}
-
-    at_end = True
-
-    def is_site(part: str) -> bool:
-        folded = _fold(part)
-        compact = re.sub(r"[\W_]+", "", folded)
-        if not compact or _DATE_PART.match(part):
-            return True
-        if at_end and len(parts) > 2 and bylines.read_byline(part):
-            return True  # " | by Jane Doe": the byline some sites add to their <title> after the site's name
-        return any(compact == n or (len(n) >= 4 and (n in compact or compact in n) and len(compact) <= len(n) + 12)
-                   for n in compact_names)
-
-    seps = separators.findall(title)
-    changed = True
-    while changed and len(parts) > 1:
-        changed = False
-        at_end = True
-        if is_site(parts[-1]):
-            parts, seps, changed = parts[:-1], seps[:-1], True
-            continue
-        at_end = False
-        if is_site(parts[0]):
-            parts, seps, changed = parts[1:], seps[1:], True
-    out = parts[0]
-    for sep, part in zip(seps, parts[1:]):
-        out += sep + part
-    return out.strip()
-
-
 KICKER_CLASS = re.compile(r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|overhead|spitzmarke", re.I)
-_DATE_PART = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s*$")
 
 
 def _heading_text(h1: HtmlElement) -> str:
@@ -250,15 +210,13 @@ def extract_title(page: Page, suffixes: Optional[SiteTitleSuffixes] = None) -> O
 
 
 def _headline(page: Page) -> Optional[str]:
-    sites = _site_names(page)
-
-    site_keys = {re.sub(r"[\W_]+", "", n) for n in sites}
+    site_keys = site_name_keys(_site_names(page))
 
     def clean(value: Optional[str]) -> Optional[str]:
         if not value:
             return None
-        value = strip_site_suffix(_one_line(html_lib.unescape(value)), sites)
-        if not value or re.sub(r"[\W_]+", "", _fold(value)) in site_keys:
+        value = strip_site_name(_one_line(html_lib.unescape(value)), site_keys)
+        if not value or compact_name(value) in site_keys:
             return None  # the site's own name given as the title (a template default)
         return value
 
@@ -270,7 +228,7 @@ def _headline(page: Page) -> Optional[str]:
     h1, h1_kicker = None, False
     for el in page.data.h1[:5]:
         text = _heading_text(el)
-        if 3 <= len(text) <= 400 and re.sub(r"[\W_]+", "", _fold(text)) not in site_keys:  # not the logo
+        if 3 <= len(text) <= 400 and compact_name(text) not in site_keys:  # not the logo
             h1 = text
             h1_kicker = _fold(text) != _fold(_text(el).strip(" -–—|:"))
             break
