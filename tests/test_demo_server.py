@@ -321,4 +321,4 @@ def test_runnable_as_module():
         assert fetch(match.group(0) + "/robots.txt")[0] == 200
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=60) == 0
