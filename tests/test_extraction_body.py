@@ -63,6 +63,14 @@ def test_double_line_break_splits_paragraphs():
     assert [words(p) for p in body] == [words(p) for p in STORY]
 
 
+def test_a_quote_of_two_paragraphs_stays_two_paragraphs():
+    quoted = ["\u201cThe river has always been the heart of this city, and it should stay open to all of us,\u201d one resident said.",
+              "\u201cWe will watch the costs closely, but the benefits for the schools are clear,\u201d the mayor replied."]
+    inner = f"<h1>{TITLE}</h1>" + paragraphs(STORY[:3]) + f"<blockquote>{paragraphs(quoted)}</blockquote>" + paragraphs(STORY[3:])
+    body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)
+    assert quoted[0] in body and quoted[1] in body  # not glued into one run of text
+
+
 def test_headline_and_kicker_kept_out():
     inner = f"<h1><span>Local politics</span> {TITLE}</h1>" + paragraphs(STORY)
     body = extract_body(page(inner), "https://example.com/news/park", title=TITLE)

@@ -157,6 +157,10 @@ def _share_in(text: str, reference: set) -> float:
 # --------------------------------------------------------------------------- blocks
 
 
+_NESTED_BLOCKS = {"p", "head", "quote", "list", "item", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
+                  "blockquote"}
+
+
 def _text_and_links(elem: etree._Element) -> tuple[str, int]:
     """Text of a trafilatura output element with <lb/> as newlines; chars inside <ref>."""
     parts: list[str] = []
@@ -171,7 +175,12 @@ def _text_and_links(elem: etree._Element) -> tuple[str, int]:
             if in_link or e.tag == "ref":
                 linked += len(e.text.strip())
         for child in e:
+            block = child.tag in _NESTED_BLOCKS
+            if block:  # a quote's paragraphs stay paragraphs, not one run of text
+                parts.append("\n\n")
             walk(child, in_link or e.tag == "ref")
+            if block:
+                parts.append("\n\n")
             if child.tail:
                 parts.append(child.tail)
                 if in_link or e.tag == "ref":
