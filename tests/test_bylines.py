@@ -111,6 +111,7 @@ def test_strip_label_keeps_a_name_without_label():
     assert strip_label("By Jane Doe") == "Jane Doe"
     assert strip_label("Jane Doe") == "Jane Doe"
     assert strip_label("By Jane Doe and John Roe") == "By Jane Doe and John Roe"  # two names: not one author
+    assert strip_label("إعداد: Von Jane Doe") == "Jane Doe"  # a label under a label: stripping is idempotent
 
 
 def test_section_links():

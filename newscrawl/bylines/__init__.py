@@ -131,9 +131,14 @@ def read_byline(line: str) -> Optional[list[str]]:
 
 
 def strip_label(name: str) -> str:
-    """An author name without the byline label left on it ("By Jane Doe" -> "Jane Doe")."""
-    names = read_byline(name)
-    return names[0] if names and len(names) == 1 else name
+    """An author name without the byline labels left on it ("By Jane Doe" -> "Jane Doe"); a
+    label under a label ("إعداد: Von …") comes off too, so stripping twice changes nothing."""
+    for _ in range(4):
+        names = read_byline(name)
+        if not names or len(names) != 1 or names[0] == name:
+            break
+        name = names[0]
+    return name
 
 
 # --- whom does a value name --------------------------------------------------------------
